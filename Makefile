@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/civicdesk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint test-sqlite test-postgres postgres-up demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,prod]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/civicdesk migrate --noinput
+	$(BIN)/civicdesk demo --if-empty
+	$(BIN)/civicdesk serve $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/civicdesk makemigrations --check --dry-run
+
+postgres-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "PostgreSQL is down; starting it"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest
+
+test-postgres: install postgres-up
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

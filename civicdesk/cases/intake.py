@@ -1,0 +1,157 @@
+"""Intake (受理): turning what a citizen said into a case on the ledger.
+
+`submit` validates everything first and reports every problem at once, field by field, so a form or an API
+client can show them all; nothing is written unless the whole request is valid."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.catalogue.models import Channel, Kind, Priority
+from civicdesk.org.models import Unit
+
+from . import clock, deadlines
+from .actions import record_event, resolve_category
+from .attachments import check_upload, store
+from .errors import ValidationFailed
+from .models import Case, Citizen
+from .numbering import next_number
+from .validation import ADDRESS_MAX, DESCRIPTION_MAX, NAME_MAX, TITLE_MAX, check_text, normalize_phone
+
+TITLE_FROM_DESCRIPTION = 30
+
+
+def _coordinate(errors, field, value, low, high, label):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or not low <= number <= high:
+        errors.setdefault(field, []).append(
+            _("%(label)s须为 %(low)s 到 %(high)s 之间的数") % {"label": label, "low": low, "high": high}
+        )
+        return None
+    return number.quantize(Decimal("0.000001"))
+
+
+def _area(errors, value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, Unit):
+        unit = value
+    else:
+        query = Unit.objects.filter(code=str(value))
+        if str(value).isdigit():
+            query = Unit.objects.filter(pk=int(value)) | query
+        unit = query.first()
+    if unit is None:
+        errors.setdefault("area", []).append(_("区域不存在：%(v)s") % {"v": value})
+        return None
+    if not unit.is_area:
+        errors.setdefault("area", []).append(_("%(v)s 不是区域（市、区、街乡镇或社区村）") % {"v": unit.name})
+        return None
+    return unit
+
+
+def validate(data, files=()):
+    """Cleaned values and checked files, or ValidationFailed listing every problem."""
+    errors = {}
+    cleaned = {}
+    kind = data.get("kind") or Kind.COMPLAINT
+    if kind not in Kind.values:
+        errors["kind"] = [_("诉求类型无效：%(v)s") % {"v": kind}]
+    cleaned["kind"] = kind
+    channel = data.get("channel") or Channel.WEB
+    if channel not in Channel.values:
+        errors["channel"] = [_("渠道无效：%(v)s") % {"v": channel}]
+    cleaned["channel"] = channel
+    cleaned["description"] = check_text(
+        errors, "description", data.get("description"), _("诉求内容"), maximum=DESCRIPTION_MAX
+    )
+    title = check_text(errors, "title", data.get("title"), _("标题"), required=False, maximum=TITLE_MAX)
+    if not title and cleaned["description"]:
+        title = cleaned["description"].splitlines()[0][:TITLE_FROM_DESCRIPTION]
+    cleaned["title"] = title
+    cleaned["address"] = check_text(
+        errors, "address", data.get("address"), _("地址"), required=False, maximum=ADDRESS_MAX
+    )
+    cleaned["name"] = check_text(
+        errors, "name", data.get("name"), _("姓名"), required=False, maximum=NAME_MAX
+    )
+    raw_phone = data.get("phone")
+    phone = normalize_phone(raw_phone)
+    if not (raw_phone or "").strip():
+        errors["phone"] = [_("请留下联系电话，以便承办单位联系和回访")]
+    elif not phone:
+        errors["phone"] = [
+            _("电话号码格式不正确：%(v)s（手机号11位，座机请带区号）") % {"v": str(raw_phone)[:30]}
+        ]
+    cleaned["phone"] = phone
+    try:
+        cleaned["category"] = resolve_category(data.get("category"))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        cleaned["category"] = None
+    priority = data.get("priority") or (
+        cleaned["category"].default_priority if cleaned["category"] else Priority.NORMAL
+    )
+    if priority not in Priority.values:
+        errors["priority"] = [_("优先级无效：%(v)s") % {"v": priority}]
+    cleaned["priority"] = priority
+    cleaned["area"] = _area(errors, data.get("area"))
+    cleaned["latitude"] = _coordinate(errors, "latitude", data.get("latitude"), -90, 90, _("纬度"))
+    cleaned["longitude"] = _coordinate(errors, "longitude", data.get("longitude"), -180, 180, _("经度"))
+    checked_files = []
+    for name, content in files:
+        content_type, ext, problem = check_upload(name, content)
+        if problem:
+            errors.setdefault("attachments", []).append(problem)
+        else:
+            checked_files.append((name, content, content_type, ext))
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned, checked_files
+
+
+def submit(data, actor=None, files=()):
+    """Creates a case in state 'received' from `data` (a dict of strings, as a form or API sends it).
+
+    `files` is a sequence of (file name, bytes). Returns the case."""
+    cleaned, checked_files = validate(data, files)
+    with transaction.atomic():
+        now = clock.now()
+        citizen, created = Citizen.objects.get_or_create(
+            phone=cleaned["phone"], defaults={"name": cleaned["name"]}
+        )
+        if not created and cleaned["name"] and not citizen.name:
+            citizen.name = cleaned["name"]
+            citizen.save(update_fields=["name"])
+        if actor is not None and getattr(actor, "role", None) == "citizen" and citizen.user_id is None:
+            citizen.user = actor
+            citizen.save(update_fields=["user"])
+        case = Case(
+            number=next_number(now),
+            channel=cleaned["channel"],
+            kind=cleaned["kind"],
+            priority=cleaned["priority"],
+            title=cleaned["title"],
+            description=cleaned["description"],
+            category=cleaned["category"],
+            address=cleaned["address"],
+            latitude=cleaned["latitude"],
+            longitude=cleaned["longitude"],
+            area=cleaned["area"],
+            citizen=citizen,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            received_at=now,
+            updated_at=now,
+        )
+        deadlines.start_clock(case, now)
+        case.save()
+        event = record_event(case, actor, "receive", {"channel": case.channel, "kind": case.kind}, at=now)
+        for name, content, content_type, ext in checked_files:
+            store(case, name, content, content_type, ext, uploaded_by=actor, event=event)
+    return case

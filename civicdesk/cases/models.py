@@ -1,0 +1,358 @@
+"""The ledger (台账): cases, the citizens who raised them and the append-only history of each case.
+
+State changes happen only through `civicdesk.cases.actions`; the transition methods below describe which
+moves the state machine allows, the actions layer adds permissions, deadlines, locking and the event log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, transition
+
+from civicdesk.catalogue.models import Category, Channel, Kind, Priority, SlaRule
+from civicdesk.org.models import Unit
+
+from .privacy import mask_name, mask_phone
+
+
+class Citizen(models.Model):
+    """A person who raised requests, stored once per phone number."""
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=20, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen_profiles",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("市民")
+        verbose_name_plural = _("市民")
+
+    def __str__(self):
+        return f"{self.masked_name} {self.masked_phone}"
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self):
+        return mask_name(self.name)
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("办理中")
+    RETURN_REQUESTED = "return_requested", _("退单待审")
+    DISPUTED = "disputed", _("派单争议")
+    REPLIED = "replied", _("已答复待回访")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已并单")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    INVALID = "invalid", _("无效诉求")
+
+
+S = CaseState
+# States in which the case still waits for the responsible unit; the deadline clock runs.
+OPEN_STATES = (S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.RETURN_REQUESTED, S.DISPUTED)
+# States in which a unit is working on it.
+WITH_UNIT_STATES = (S.DISPATCHED, S.ACCEPTED)
+FINAL_STATES = (S.CLOSED, S.MERGED, S.WITHDRAWN, S.INVALID)
+
+
+class SlaStatus(models.TextChoices):
+    ON_TIME = "on_time", _("正常")
+    APPROACHING = "approaching", _("临期")
+    OVERDUE = "overdue", _("超期")
+
+
+class Resolved(models.TextChoices):
+    RESOLVED = "resolved", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    NOT = "not", _("未解决")
+
+
+class Satisfied(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    NOT = "not", _("不满意")
+
+
+class Case(models.Model):
+    number = models.CharField(_("工单编号"), max_length=20, unique=True)
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("诉求类型"), max_length=20, choices=Kind.choices)
+    priority = models.CharField(_("优先级"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("诉求内容"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    area = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_in_area",
+    )
+    citizen = models.ForeignKey(
+        Citizen,
+        verbose_name=_("诉求人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    co_units = models.ManyToManyField(Unit, verbose_name=_("协办单位"), blank=True, related_name="co_cases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    state = FSMField(_("状态"), default=S.RECEIVED, choices=CaseState.choices, db_index=True)
+    # Bumped by every change; a change made against an older version is refused (see actions.CaseConflict).
+    version = models.PositiveIntegerField(default=1)
+
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    sla_rule = models.ForeignKey(SlaRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
+    contact_due_at = models.DateTimeField(_("首次联系时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
+    warn_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True, db_index=True)
+    paused_at = models.DateTimeField(_("暂停计时于"), null=True, blank=True)
+    sla_status = models.CharField(
+        _("时限状态"), max_length=20, choices=SlaStatus.choices, default=SlaStatus.ON_TIME, db_index=True
+    )
+    contact_late = models.BooleanField(_("首次联系超时"), default=False)
+    replied_late = models.BooleanField(_("答复超期"), default=False)
+
+    extension_pending_days = models.PositiveSmallIntegerField(_("申请延期天数"), null=True, blank=True)
+    extension_pending_reason = models.TextField(_("延期理由"), blank=True)
+    pending_reason = models.TextField(_("退单/争议理由"), blank=True)
+    suggested_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("建议承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_by = models.ForeignKey(
+        Unit, verbose_name=_("退回单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    reply = models.TextField(_("答复内容"), blank=True)
+    resolved = models.CharField(_("是否解决"), max_length=20, choices=Resolved.choices, blank=True)
+    satisfied = models.CharField(_("是否满意"), max_length=20, choices=Satisfied.choices, blank=True)
+    verdict_comment = models.TextField(_("评价意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_without_verdict = models.BooleanField(_("未获评价办结"), default=False)
+
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    master = models.ForeignKey(
+        "self",
+        verbose_name=_("并入工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    final_reason = models.TextField(_("撤回/无效原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["responsible_unit", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    # --- the state machine: allowed moves only; see actions.py for everything else ---
+
+    @transition(field=state, source=S.RECEIVED, target=S.DISPATCHED)
+    def to_dispatched(self):
+        pass
+
+    @transition(field=state, source=[S.DISPATCHED, S.ACCEPTED], target=S.DISPATCHED)
+    def to_redispatched(self):
+        pass
+
+    @transition(field=state, source=S.DISPATCHED, target=S.ACCEPTED)
+    def to_accepted(self):
+        pass
+
+    @transition(field=state, source=S.ACCEPTED, target=S.ACCEPTED)
+    def to_still_accepted(self):
+        """Contact, interim reply and extension requests keep the case where it is."""
+
+    @transition(field=state, source=[S.DISPATCHED, S.ACCEPTED], target=S.RETURN_REQUESTED)
+    def to_return_requested(self):
+        pass
+
+    @transition(field=state, source=S.RETURN_REQUESTED, target=S.RECEIVED)
+    def to_returned(self):
+        pass
+
+    @transition(field=state, source=S.RETURN_REQUESTED, target=RETURN_VALUE(S.DISPATCHED, S.ACCEPTED))
+    def to_return_rejected(self):
+        return S.ACCEPTED if self.accepted_at else S.DISPATCHED
+
+    @transition(field=state, source=[S.DISPATCHED, S.ACCEPTED], target=S.DISPUTED)
+    def to_disputed(self):
+        pass
+
+    @transition(field=state, source=S.DISPUTED, target=S.DISPATCHED)
+    def to_dispute_resolved(self):
+        pass
+
+    @transition(field=state, source=S.ACCEPTED, target=S.REPLIED)
+    def to_replied(self):
+        pass
+
+    @transition(field=state, source=S.REPLIED, target=S.CLOSED)
+    def to_closed(self):
+        pass
+
+    @transition(field=state, source=[S.REPLIED, S.CLOSED], target=S.DISPATCHED)
+    def to_reopened(self):
+        pass
+
+    @transition(field=state, source=S.RECEIVED, target=S.CLOSED)
+    def to_answered_directly(self):
+        pass
+
+    @transition(field=state, source=[S.RECEIVED, S.DISPATCHED, S.ACCEPTED], target=S.MERGED)
+    def to_merged(self):
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES) + [S.REPLIED], target=S.WITHDRAWN)
+    def to_withdrawn(self):
+        pass
+
+    @transition(field=state, source=[S.RECEIVED, S.DISPATCHED], target=S.INVALID)
+    def to_invalid(self):
+        pass
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("case events are append-only")
+
+    def delete(self):
+        raise PermissionError("case events are append-only")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history. Never edited, never deleted: the model refuses it and so does the
+    database (triggers added in migration 0002)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("动作"), max_length=40, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+    is_public = models.BooleanField(_("市民可见"), default=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工单记录")
+        verbose_name_plural = _("工单记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("case events are append-only")
+
+    @property
+    def label(self):
+        from .permissions import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseNumberSequence(models.Model):
+    """Last number handed out per day; incremented with a conditional UPDATE so numbers never repeat."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day}: {self.last}"

@@ -1,0 +1,149 @@
+"""Who may take which action on which case. One table, read by the actions layer and by the UI."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from civicdesk.org.models import Role
+
+from .errors import ActionForbidden
+
+
+@dataclass(frozen=True)
+class CitizenProof:
+    """A citizen without an account who proved ownership with case number + phone."""
+
+    citizen_id: int
+    is_authenticated = False
+    role = Role.CITIZEN
+    unit = None
+    unit_id = None
+    is_superuser = False
+    display_name = "市民"
+
+    @property
+    def pk(self):
+        return None
+
+
+OP, D, H, L, SUP, A = Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR, Role.ADMIN
+
+# action → (roles allowed, scope). Scopes:
+#   "city"      any case
+#   "unit"      handler: the responsible unit itself; leader: the responsible unit or one above it
+#   "leader"    leader of the responsible unit or one above it
+#   "owner"     the citizen who raised the case
+RULES = {
+    "dispatch": ({D, A}, "city"),
+    "redispatch": ({D, A}, "city"),
+    "resolve_dispute": ({D, A}, "city"),
+    "decide_return": ({D, A, L}, "city-or-leader"),
+    "answer_directly": ({OP, D, A}, "city"),
+    "merge": ({OP, D, A}, "city"),
+    "mark_invalid": ({OP, D, A}, "city"),
+    "accept": ({H, L, A}, "unit"),
+    "record_contact": ({H, L, A}, "unit"),
+    "interim_reply": ({H, L, A}, "unit"),
+    "request_extension": ({H, L, A}, "unit"),
+    "request_return": ({H, L, A}, "unit"),
+    "raise_dispute": ({H, L, A}, "unit"),
+    "reply": ({H, L, A}, "unit"),
+    "decide_extension": ({L, A}, "leader"),
+    "rate": ({OP, A, Role.CITIZEN}, "city-or-owner"),
+    "close_without_verdict": ({OP, A}, "city"),
+    "reopen": ({OP, SUP, A}, "city"),
+    "withdraw": ({OP, A, Role.CITIZEN}, "city-or-owner"),
+    "urge": ({SUP, L, A}, "city-or-leader"),
+}
+
+ACTION_LABELS = {
+    "receive": _l("受理"),
+    "dispatch": _l("派单"),
+    "redispatch": _l("改派"),
+    "resolve_dispute": _l("裁定派单争议"),
+    "decide_return": _l("审核退单"),
+    "answer_directly": _l("直接答复"),
+    "merge": _l("并单"),
+    "mark_invalid": _l("标记无效"),
+    "accept": _l("签收"),
+    "record_contact": _l("联系诉求人"),
+    "interim_reply": _l("阶段性答复"),
+    "request_extension": _l("申请延期"),
+    "request_return": _l("申请退单"),
+    "raise_dispute": _l("提出派单争议"),
+    "reply": _l("答复"),
+    "decide_extension": _l("审批延期"),
+    "rate": _l("回访评价"),
+    "close_without_verdict": _l("未获评价办结"),
+    "reopen": _l("重办"),
+    "withdraw": _l("撤回"),
+    "urge": _l("催办"),
+    "sla_approaching": _l("临期提醒"),
+    "sla_overdue": _l("超期"),
+    "contact_overdue": _l("首次联系超时"),
+}
+
+
+def _in_unit_scope(actor, case, leader_reaches_down):
+    unit = case.responsible_unit
+    if unit is None or actor.unit is None:
+        return False
+    if actor.unit_id == unit.pk:
+        return True
+    return leader_reaches_down and actor.role == Role.LEADER and actor.unit.contains(unit)
+
+
+def denial(actor, action, case):
+    """None when `actor` may take `action` on `case`; otherwise the reason, in words."""
+    roles, scope = RULES[action]
+    label = ACTION_LABELS[action]
+    if actor is None:
+        return _("请先登录")
+    if isinstance(actor, CitizenProof):
+        if Role.CITIZEN in roles and "owner" in scope and case.citizen_id == actor.citizen_id:
+            return None
+        return _("市民不能%(action)s") % {"action": label}
+    if not actor.is_active:
+        return _("账号已停用")
+    role = Role.ADMIN if actor.is_superuser else actor.role
+    if role not in roles:
+        return _("%(role)s不能%(action)s") % {"role": Role(role).label, "action": label}
+    if role == Role.ADMIN:
+        return None
+    if scope == "city":
+        return None
+    if scope == "city-or-owner":
+        if role == Role.CITIZEN:
+            if case.citizen_id and case.citizen.user_id == actor.pk:
+                return None
+            return _("只能评价或撤回本人的诉求")
+        return None
+    if scope == "city-or-leader":
+        if role in (Role.DISPATCHER, Role.SUPERVISOR):
+            return None
+        if _in_unit_scope(actor, case, leader_reaches_down=True):
+            return None
+        return _("只能处理本单位及下级单位的工单")
+    if scope == "unit":
+        if _in_unit_scope(actor, case, leader_reaches_down=True):
+            if role == Role.HANDLER and actor.unit_id != case.responsible_unit_id:
+                return _("该工单不是派给本单位的")
+            return None
+        return _("该工单不是派给本单位的")
+    if scope == "leader":
+        if _in_unit_scope(actor, case, leader_reaches_down=True):
+            return None
+        return _("只有承办单位或其上级单位负责人可以%(action)s") % {"action": label}
+    return _("不允许的操作")
+
+
+def check(actor, action, case):
+    reason = denial(actor, action, case)
+    if reason:
+        raise ActionForbidden(reason)
+
+
+def allowed_actions(actor, case):
+    """Actions the actor may take now (role and scope only; the state machine decides the rest)."""
+    return [action for action in RULES if denial(actor, action, case) is None]

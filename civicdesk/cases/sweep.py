@@ -1,0 +1,96 @@
+"""The SLA sweep: marks cases approaching or past their deadlines and records it once per case.
+
+Safe with many workers at once: each case is claimed with a conditional UPDATE (`... WHERE sla_status =
+<old>`); only the worker whose UPDATE changed the row writes the event, in the same transaction, so a
+warning is recorded exactly once and a worker killed mid-run leaves either both or neither."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import clock
+from .actions import record_event
+from .models import OPEN_STATES, Case, SlaStatus
+
+
+@dataclass
+class SweepResult:
+    approaching: int = 0
+    overdue: int = 0
+    contact_overdue: int = 0
+
+    def __str__(self):
+        return f"approaching={self.approaching} overdue={self.overdue} contact_overdue={self.contact_overdue}"
+
+
+def _claim(case_id, old_filter, new_values, action, payload_of, now):
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=case_id, **old_filter).update(**new_values)
+        if not claimed:
+            return False
+        case = Case.objects.get(pk=case_id)
+        record_event(case, None, action, payload_of(case), public=False, at=now)
+        return True
+
+
+def sweep(now=None, batch=500):
+    now = now or clock.now()
+    result = SweepResult()
+    # Re-checked inside each claim: the case may have changed since it was listed.
+    still_running = {"state__in": OPEN_STATES, "paused_at__isnull": True}
+    running = Case.objects.filter(**still_running)
+
+    overdue_ids = running.filter(
+        sla_status__in=[SlaStatus.ON_TIME, SlaStatus.APPROACHING], due_at__lte=now
+    ).values_list("pk", flat=True)[:batch]
+    for case_id in list(overdue_ids):
+        if _claim(
+            case_id,
+            {
+                "sla_status__in": [SlaStatus.ON_TIME, SlaStatus.APPROACHING],
+                "due_at__lte": now,
+                **still_running,
+            },
+            {"sla_status": SlaStatus.OVERDUE},
+            "sla_overdue",
+            lambda c: {
+                "due_at": c.due_at.isoformat(),
+                "unit": c.responsible_unit.name if c.responsible_unit else "",
+            },
+            now,
+        ):
+            result.overdue += 1
+
+    approaching_ids = running.filter(
+        sla_status=SlaStatus.ON_TIME, warn_at__lte=now, due_at__gt=now
+    ).values_list("pk", flat=True)[:batch]
+    for case_id in list(approaching_ids):
+        if _claim(
+            case_id,
+            {"sla_status": SlaStatus.ON_TIME, "warn_at__lte": now, "due_at__gt": now, **still_running},
+            {"sla_status": SlaStatus.APPROACHING},
+            "sla_approaching",
+            lambda c: {"due_at": c.due_at.isoformat()},
+            now,
+        ):
+            result.approaching += 1
+
+    contact_ids = Case.objects.filter(
+        state__in=OPEN_STATES, first_contact_at__isnull=True, contact_late=False, contact_due_at__lte=now
+    ).values_list("pk", flat=True)[:batch]
+    for case_id in list(contact_ids):
+        if _claim(
+            case_id,
+            {
+                "contact_late": False,
+                "first_contact_at__isnull": True,
+                "contact_due_at__lte": now,
+                "state__in": OPEN_STATES,
+            },
+            {"contact_late": True},
+            "contact_overdue",
+            lambda c: {"contact_due_at": c.contact_due_at.isoformat()},
+            now,
+        ):
+            result.contact_overdue += 1
+    return result

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("track/", views.track, name="track"),
+    path("healthz", views.healthz, name="healthz"),
+]
