@@ -33,6 +33,17 @@ def _claim(case_id, old_filter, new_values, action, payload_of, now):
         return True
 
 
+def _ids(queryset, batch):
+    """Primary keys of `queryset` in ascending pages of `batch`, so a large backlog is read in pieces."""
+    last = 0
+    while True:
+        page = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        yield from page
+        if len(page) < batch:
+            return
+        last = page[-1]
+
+
 def sweep(now=None, batch=500):
     now = now or clock.now()
     result = SweepResult()
@@ -40,10 +51,8 @@ def sweep(now=None, batch=500):
     still_running = {"state__in": OPEN_STATES, "paused_at__isnull": True}
     running = Case.objects.filter(**still_running)
 
-    overdue_ids = running.filter(
-        sla_status__in=[SlaStatus.ON_TIME, SlaStatus.APPROACHING], due_at__lte=now
-    ).values_list("pk", flat=True)[:batch]
-    for case_id in list(overdue_ids):
+    overdue = running.filter(sla_status__in=[SlaStatus.ON_TIME, SlaStatus.APPROACHING], due_at__lte=now)
+    for case_id in _ids(overdue, batch):
         if _claim(
             case_id,
             {
@@ -61,10 +70,8 @@ def sweep(now=None, batch=500):
         ):
             result.overdue += 1
 
-    approaching_ids = running.filter(
-        sla_status=SlaStatus.ON_TIME, warn_at__lte=now, due_at__gt=now
-    ).values_list("pk", flat=True)[:batch]
-    for case_id in list(approaching_ids):
+    approaching = running.filter(sla_status=SlaStatus.ON_TIME, warn_at__lte=now, due_at__gt=now)
+    for case_id in _ids(approaching, batch):
         if _claim(
             case_id,
             {"sla_status": SlaStatus.ON_TIME, "warn_at__lte": now, "due_at__gt": now, **still_running},
@@ -75,10 +82,10 @@ def sweep(now=None, batch=500):
         ):
             result.approaching += 1
 
-    contact_ids = Case.objects.filter(
+    contact = Case.objects.filter(
         state__in=OPEN_STATES, first_contact_at__isnull=True, contact_late=False, contact_due_at__lte=now
-    ).values_list("pk", flat=True)[:batch]
-    for case_id in list(contact_ids):
+    )
+    for case_id in _ids(contact, batch):
         if _claim(
             case_id,
             {

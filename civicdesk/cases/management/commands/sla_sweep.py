@@ -7,5 +7,5 @@ class Command(BaseCommand):
     help = "Mark cases approaching or past their deadlines (safe to run from several machines at once)."
 
     def handle(self, *args, **options):
-        total = sweep(batch=10_000)
+        total = sweep()
         self.stdout.write(str(total))
