@@ -35,6 +35,11 @@ SCENARIOS = {
     "withdraw": 2,
     "invalid": 1,
 }
+# Only for cases of the last few days: a dispatcher or leader decides within a day or two, so a pending
+# return or dispute older than that would not be believable.
+PENDING = {"return_pending": 1, "dispute_pending": 1}
+PENDING_WINDOW = timedelta(days=3)
+PENDING_SHARE = 0.12
 CHANNELS = {"hotline": 55, "web": 28, "api": 8, "visit": 6, "letter": 3}
 VERDICTS = [  # (resolved, satisfied, weight) for a first callback
     ("resolved", "satisfied", 62),
@@ -159,6 +164,8 @@ class Replay:
                 self.operator,
                 reason="市民来电表示问题已自行解决，申请撤回",
             )
+        if scenario in PENDING:
+            return self.leave_pending(case, scenario, t)
         right_unit = None
         if scenario == "returned":
             wrong = self.rng.choice(self.departments)
@@ -206,6 +213,28 @@ class Replay:
         if scenario == "stuck":
             return case
         return self.handle(case, scenario, t)
+
+    def leave_pending(self, case, scenario, t):
+        """A recent case left waiting for a decision: a return request or a dispute nobody has decided yet."""
+        case = self.dispatch(case, t)
+        handler = self.city.handler(case.responsible_unit)
+        if scenario == "return_pending":
+            return self.step(
+                self.after(case.updated_at, 1, 8),
+                actions.request_return,
+                case,
+                handler,
+                reason=self.rng.choice(RETURN_REASONS),
+            )
+        other = self.rng.choice([d for d in self.departments if d.pk != case.responsible_unit_id])
+        return self.step(
+            self.after(case.updated_at, 1, 8),
+            actions.raise_dispute,
+            case,
+            handler,
+            reason="该事项按三定方案不属本单位职责",
+            suggested_unit=other,
+        )
 
     def dispatch(self, case, t):
         target = None
@@ -364,6 +393,8 @@ def build(cases=2000, days=120, seed=12345, now=None, progress=None):
             replay.messages_reply[case.pk] = message.reply
             replay.recent_by_category[case.category_id].append(case.pk)
             scenario = weighted(rng, SCENARIOS)
+            if received_at > now - PENDING_WINDOW and rng.random() < PENDING_SHARE:
+                scenario = weighted(rng, PENDING)
             try:
                 case = replay.play(case, message, scenario)
             except _Later:

@@ -12,7 +12,7 @@ from civicdesk.cases.models import FINAL_STATES, OPEN_STATES, Case, CaseEvent, C
 from civicdesk.catalogue.models import Category, DispatchRule
 from civicdesk.demo import messages
 from civicdesk.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from civicdesk.demo.builder import build
+from civicdesk.demo.builder import PENDING_WINDOW, build
 from civicdesk.org.models import Unit, UnitKind
 
 NOW = datetime(2026, 11, 20, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -108,3 +108,12 @@ def test_shipped_messages_and_synthetic_contacts(db):
     assert all(m.category.split("/")[0] == m.label for m in labelled)
     assert messages.synthetic_phone("A00074011") == messages.synthetic_phone("A00074011")
     assert messages.synthetic_phone("A00074011").startswith("170")
+
+
+def test_a_short_busy_period_shows_every_state(db):
+    """Pending returns and disputes are kept for the last days, so the demo shows all ten states."""
+    summary = build(cases=300, days=10, seed=3, now=NOW)
+    assert {state for state in summary if not state.startswith("_")} == set(CaseState.values)
+    stale = NOW - PENDING_WINDOW
+    pending = Case.objects.filter(state__in=[CaseState.RETURN_REQUESTED, CaseState.DISPUTED])
+    assert pending.exists() and not pending.filter(received_at__lt=stale).exists()
