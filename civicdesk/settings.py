@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "civicdesk.org",
     "civicdesk.catalogue",
     "civicdesk.cases",
+    "civicdesk.knowledge",
     "civicdesk.demo",
     "civicdesk.web",
 ]
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "civicdesk.web.context.navigation",
             ],
         },
     },
@@ -130,7 +132,9 @@ STATIC_ROOT = Path(env("STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/work/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Attachments: largest accepted upload, in bytes.
 CIVICDESK_MAX_ATTACHMENT_BYTES = int(env("CIVICDESK_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024)))

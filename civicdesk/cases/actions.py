@@ -14,6 +14,7 @@ stale screen cannot overwrite someone else's change; passing a primary key skips
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
@@ -62,7 +63,7 @@ def _conflict(case, expected_version):
         % {
             "n": case.number,
             "who": last.actor_name,
-            "when": last.created_at.astimezone().strftime("%H:%M:%S"),
+            "when": timezone.localtime(last.created_at).strftime("%H:%M:%S"),
             "what": ACTION_LABELS.get(last.action, last.action),
         }
     )

@@ -129,9 +129,6 @@ def submit(data, actor=None, files=()):
         if not created and cleaned["name"] and not citizen.name:
             citizen.name = cleaned["name"]
             citizen.save(update_fields=["name"])
-        if actor is not None and getattr(actor, "role", None) == "citizen" and citizen.user_id is None:
-            citizen.user = actor
-            citizen.save(update_fields=["user"])
         case = Case(
             number=next_number(now),
             channel=cleaned["channel"],

@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "reopen": _l("重办"),
     "withdraw": _l("撤回"),
     "urge": _l("催办"),
+    "view_contact": _l("查看联系电话"),
     "sla_approaching": _l("临期提醒"),
     "sla_overdue": _l("超期"),
     "contact_overdue": _l("首次联系超时"),
@@ -115,7 +116,7 @@ def denial(actor, action, case):
         return None
     if scope == "city-or-owner":
         if role == Role.CITIZEN:
-            if case.citizen_id and case.citizen.user_id == actor.pk:
+            if case.created_by_id is not None and case.created_by_id == actor.pk:
                 return None
             return _("只能评价或撤回本人的诉求")
         return None
@@ -147,3 +148,47 @@ def check(actor, action, case):
 def allowed_actions(actor, case):
     """Actions the actor may take now (role and scope only; the state machine decides the rest)."""
     return [action for action in RULES if denial(actor, action, case) is None]
+
+
+# The states from which each action can be taken (the state machine in models.Case is the authority; this
+# table lets screens offer only what can work now).
+_OPEN = ("received", "dispatched", "accepted", "return_requested", "disputed")
+ACTION_STATES = {
+    "dispatch": ("received",),
+    "redispatch": ("dispatched", "accepted"),
+    "resolve_dispute": ("disputed",),
+    "decide_return": ("return_requested",),
+    "answer_directly": ("received",),
+    "merge": ("received", "dispatched", "accepted"),
+    "mark_invalid": ("received", "dispatched"),
+    "accept": ("dispatched",),
+    "record_contact": ("accepted",),
+    "interim_reply": ("accepted",),
+    "request_extension": ("accepted",),
+    "request_return": ("dispatched", "accepted"),
+    "raise_dispute": ("dispatched", "accepted"),
+    "reply": ("accepted",),
+    "decide_extension": ("accepted",),
+    "rate": ("replied",),
+    "close_without_verdict": ("replied",),
+    "reopen": ("replied", "closed"),
+    "withdraw": _OPEN + ("replied",),
+    "urge": _OPEN,
+}
+
+
+def available_actions(actor, case):
+    """Actions the actor may take on the case in its present state, in the order of RULES."""
+    actions = []
+    for action in RULES:
+        if case.state not in ACTION_STATES[action]:
+            continue
+        if action == "decide_extension" and not case.extension_pending_days:
+            continue
+        if action == "request_extension" and case.extension_pending_days:
+            continue
+        if action == "answer_directly" and case.kind != "inquiry":
+            continue
+        if denial(actor, action, case) is None:
+            actions.append(action)
+    return actions

@@ -23,7 +23,9 @@ def visible_cases(user, queryset=None):
             Q(responsible_unit__path__startswith=prefix) | Q(co_units__path__startswith=prefix)
         ).distinct()
     if user.role == Role.CITIZEN:
-        return queryset.filter(citizen__user=user)
+        # The cases this account submitted. Not "every case with the account's phone": a phone typed at
+        # sign-up is not verified, and must not open someone else's history.
+        return queryset.filter(created_by=user)
     return queryset.none()
 
 

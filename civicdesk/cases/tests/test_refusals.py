@@ -129,7 +129,7 @@ def test_other_leader_cannot_decide_return(city, accepted):
 
 def test_citizen_can_rate_and_withdraw_only_own_case(city, submit):
     own = submit(actor=city.citizen_user)
-    assert own.citizen.user == city.citizen_user
+    assert own.created_by == city.citizen_user
     other = submit(phone="13900001111", actor=city.operator)
     with pytest.raises(ActionForbidden):
         actions.withdraw(other, city.citizen_user, reason="不要了")

@@ -49,6 +49,10 @@ def test_citizen_sees_only_own_cases(city, submit):
     assert numbers(city.citizen_user) == {mine.number}
     stranger = User.objects.create_user("stranger", password="x", role=Role.CITIZEN)
     assert numbers(stranger) == set()
+    # Someone else submitting with my phone number does not get to see my earlier cases.
+    theirs = submit(actor=stranger, phone="13900139000")
+    assert numbers(stranger) == {theirs.number}
+    assert numbers(city.citizen_user) == {mine.number}
 
 
 def test_anonymous_inactive_and_unit_less_staff_see_nothing(city, submit):

@@ -1,0 +1,48 @@
+"""Template context: the navigation each role sees."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.org.models import Role
+
+PUBLIC = [("web:submit", _("提交诉求")), ("web:track", _("查询进度"))]
+BY_ROLE = {
+    Role.OPERATOR: [("web:console", _("受理台")), ("web:cases", _("工单")), ("web:knowledge", _("知识库"))],
+    Role.DISPATCHER: [("web:queue", _("派单")), ("web:cases", _("工单")), ("web:knowledge", _("知识库"))],
+    Role.HANDLER: [("web:workbench", _("本单位工单")), ("web:cases", _("工单"))],
+    Role.LEADER: [
+        ("web:workbench", _("本单位工单")),
+        ("web:overview", _("单位总览")),
+        ("web:cases", _("工单")),
+    ],
+    Role.SUPERVISOR: [
+        ("web:overview", _("督办总览")),
+        ("web:cases", _("工单")),
+        ("web:knowledge", _("知识库")),
+    ],
+    Role.ADMIN: [
+        ("web:console", _("受理台")),
+        ("web:queue", _("派单")),
+        ("web:overview", _("总览")),
+        ("web:cases", _("工单")),
+        ("web:knowledge", _("知识库")),
+    ],
+    Role.CITIZEN: [("web:submit", _("提交诉求")), ("web:my_cases", _("我的诉求"))],
+}
+
+
+def role_of(user):
+    if not user.is_authenticated:
+        return None
+    return Role.ADMIN if user.is_superuser else user.role
+
+
+def navigation(request):
+    user = request.user
+    items = BY_ROLE.get(role_of(user), PUBLIC)
+    path = request.path
+    nav = []
+    for name, label in items:
+        url = reverse(name)
+        nav.append({"url": url, "label": label, "active": path.startswith(url) and url != "/"})
+    return {"nav": nav, "role": role_of(user)}
