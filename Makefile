@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/civicdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres postgres-up demo clean
+.PHONY: run test install lint browser test-sqlite test-postgres postgres-up demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,26 @@ postgres-up:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
+# The browser tests drive Debian's headless Chromium; CJK fonts make their screenshots legible.
+# Installed when missing and we may (root with apt); otherwise the browser tests skip and say why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1; apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1; } || \
+	    echo "Could not install chromium: the browser tests will be skipped"; \
+	  else echo "chromium is missing and cannot be installed here: the browser tests will be skipped"; fi; \
+	fi
+
 test-sqlite: install
 	DATABASE_URL= $(BIN)/pytest
 
 test-postgres: install postgres-up
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-test: lint test-sqlite test-postgres
+test: lint browser test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

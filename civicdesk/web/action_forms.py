@@ -145,6 +145,8 @@ def _arguments(form, post):
                 errors[f.name] = [_("请选择%(label)s") % {"label": f.label}]
             kwargs[f.name] = None
         else:
+            if f.required and not raw:
+                errors[f.name] = [_("请填写%(label)s") % {"label": f.label}]
             kwargs[f.name] = raw
     if errors:
         raise ValidationFailed(errors)

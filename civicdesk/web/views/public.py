@@ -47,6 +47,10 @@ def home(request):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
 class SubmitForm(forms.Form):
     """Widgets and labels only: intake.validate is the one place that checks a request."""
 
@@ -78,7 +82,7 @@ class SubmitForm(forms.Form):
         label=_l("照片"),
         required=False,
         help_text=_l("最多6张，JPEG/PNG/GIF/WebP或PDF，每个不超过10MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}),
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     name = forms.CharField(label=_l("姓名"), required=False, widget=forms.TextInput(attrs={"maxlength": 50}))
     phone = forms.CharField(

@@ -1,0 +1,183 @@
+"""End to end in a real browser (Debian's headless Chromium, driven by Playwright).
+
+A citizen submits, an operator checks, a dispatcher dispatches, the unit accepts and replies, the citizen
+is not satisfied and the case reopens, the unit replies again, the citizen is satisfied and the case
+closes. Screenshots of each main screen go to var/screenshots/ (see README)."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(settings.DATA_DIR) / "screenshots"
+
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Chromium is not installed (`make browser` installs Debian's chromium); browser tests skipped",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the fixtures make are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield instance
+        instance.close()
+
+
+class Person:
+    """One user in their own browser context (own cookies), looking at a phone or a desktop screen."""
+
+    def __init__(self, browser, base_url, phone=False):
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 860}
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15000)
+        self.base_url = base_url
+
+    def go(self, path):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def login(self, username, password):
+        page = self.go("/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("[data-testid=login]")
+        page.wait_for_load_state()
+        return page
+
+    def shot(self, name):
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def act(self, action, fill=None, select=None, check=None):
+        """Opens an action panel on the case page, fills it and submits it."""
+        page = self.page
+        panel = page.locator(f"details[data-action={action}]")
+        if panel.get_attribute("open") is None:  # a panel re-shown with errors is already open
+            panel.locator("summary").click()
+        for selector, value in (fill or {}).items():
+            panel.locator(selector).fill(value)
+        for selector, value in (select or {}).items():
+            panel.locator(selector).select_option(value)
+        for selector in check or []:
+            panel.locator(selector).check()
+        panel.locator(f"[data-testid=do-{action}]").click()
+        page.wait_for_load_state()
+
+
+def state_of(page):
+    return page.locator("[data-testid=case-state]").inner_text().strip()
+
+
+def test_a_case_from_submission_through_reopening_to_a_satisfied_close(browser, live_server, city):
+    base = live_server.url
+    for user in (city.operator, city.dispatcher, city.handler, city.supervisor):
+        user.set_password("demo-pass-1")
+        user.save()
+
+    # A citizen on a phone submits a request: first with a bad phone, then corrected.
+    citizen = Person(browser, base, phone=True)
+    page = citizen.go("/submit/")
+    page.select_option("#id_kind", "complaint")
+    page.fill("#id_category", "城乡建设/城市建设和市政管理/城市公共设施")
+    page.fill("#id_description", "暮云街道某小区门口的路灯坏了两个星期，晚上出行很不安全，请尽快修复。")
+    page.fill("#id_phone", "1380013")
+    page.click("[data-testid=submit]")
+    assert "电话号码格式不正确" in page.locator("ul.errorlist[data-field=phone]").inner_text()
+    assert "路灯坏了两个星期" in page.input_value("#id_description")  # nothing typed is lost
+    citizen.shot("01-citizen-submit-error")
+    page.fill("#id_phone", "13800138000")
+    page.click("[data-testid=submit]")
+    number = page.locator("[data-testid=case-number]").inner_text().strip()
+    assert re.fullmatch(r"\d{8}-\d{6}", number)
+    citizen.shot("02-citizen-submitted")
+
+    # The operator sees the caller's history by phone and checks the case.
+    operator = Person(browser, base)
+    page = operator.login("operator", "demo-pass-1")
+    assert "/console/" in page.url
+    page.fill("#id_phone", "13800138000")
+    page.locator("[data-testid=caller-history]").wait_for()
+    assert number in page.locator("[data-testid=caller-history]").inner_text()
+    operator.shot("03-operator-console")
+    operator.go(f"/cases/{number}/")
+    assert state_of(operator.page) == "已受理"
+
+    # The dispatcher dispatches it from the queue.
+    dispatcher = Person(browser, base)
+    page = dispatcher.login("dispatcher", "demo-pass-1")
+    assert "/queue/" in page.url
+    assert number in page.locator("[data-testid=case-table]").inner_text()
+    dispatcher.shot("04-dispatcher-queue")
+    page.click(f"text={number}")
+    dispatcher.act("dispatch", select={"select[name=unit]": str(city.dept.pk)})
+    assert state_of(page) == "已派单"
+    assert "市住房和城乡建设局" in page.locator("[data-testid=case-unit]").inner_text()
+
+    # The unit accepts and replies; a reply with no text is refused next to the field.
+    handler = Person(browser, base)
+    page = handler.login("handler", "demo-pass-1")
+    assert "/workbench/" in page.url
+    handler.shot("05-unit-workbench")
+    page.click(f"text={number}")
+    handler.act("accept")
+    assert state_of(page) == "办理中"
+    handler.act("reply", fill={"textarea[name=text]": ""})
+    assert page.locator("ul.errorlist[data-field=text]").is_visible()
+    handler.act("reply", fill={"textarea[name=text]": "已安排维修人员更换灯泡，路灯已恢复照明。"})
+    assert state_of(page) == "已答复待回访"
+    handler.shot("06-unit-case-replied")
+
+    # The citizen tracks the case and says it is not resolved: it reopens.
+    page = citizen.go("/track/")
+    page.fill("#number", number)
+    page.fill("#phone", "13800138000")
+    page.click("button[type=submit]")
+    assert "路灯已恢复照明" in page.locator("[data-testid=public-reply]").inner_text()
+    citizen.shot("07-citizen-callback")
+    page.check("input[name=resolved][value=not]")
+    page.check("input[name=satisfied][value=not]")
+    page.fill("textarea[name=comment]", "晚上去看了，灯还是不亮。")
+    page.click("[data-testid=rate-submit]")
+    assert page.locator("[data-testid=public-state]").inner_text().strip() == "已派单"
+
+    # The unit sees it back, red-flagged as reopened, and replies again.
+    page = handler.go("/workbench/")
+    assert "重办1" in page.locator(f"tr[data-number='{number}']").inner_text()
+    page.click(f"text={number}")
+    handler.act("accept")
+    handler.act("record_contact", fill={"textarea[name=note]": "已电话联系市民，约定今晚现场确认。"})
+    handler.act("reply", fill={"textarea[name=text]": "已更换整套灯具并于当晚现场与市民确认路灯正常。"})
+    assert state_of(page) == "已答复待回访"
+
+    # Satisfied this time: the case closes.
+    page = citizen.go(f"/track/{number}/")
+    page.check("input[name=resolved][value=resolved]")
+    page.check("input[name=satisfied][value=satisfied]")
+    page.click("[data-testid=rate-submit]")
+    assert page.locator("[data-testid=public-state]").inner_text().strip() == "已办结"
+    timeline = page.locator("[data-testid=public-timeline]").inner_text()
+    assert timeline.count("答复") >= 2 and "回访评价" in timeline
+    citizen.shot("08-citizen-closed")
+
+    # The supervisor's overview and the operator's view of the closed case.
+    supervisor = Person(browser, base)
+    supervisor.login("supervisor", "demo-pass-1")
+    supervisor.shot("09-supervisor-overview")
+    page = operator.go(f"/cases/{number}/")
+    assert state_of(page) == "已办结"
+    assert "已解决" in page.locator("[data-testid=verdict]").inner_text()
+    operator.shot("10-case-closed")
