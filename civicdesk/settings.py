@@ -102,7 +102,8 @@ def database_config():
         "NAME": str(DATA_DIR / "civicdesk.sqlite3"),
         "OPTIONS": sqlite_options(),
         # A file, not the in-memory default: tests race real connections against it, as production does.
-        "TEST": {"NAME": str(DATA_DIR / "test-civicdesk.sqlite3")},
+        # Named per process, so two test runs on one machine never share (and destroy) one test database.
+        "TEST": {"NAME": str(DATA_DIR / f"test-civicdesk-{os.getpid()}.sqlite3")},
     }
 
 

@@ -20,6 +20,7 @@ from civicdesk.org.models import UnitKind
 
 from . import messages as demo_messages
 from .city import build_city
+from .knowledge import load_articles
 
 # scenario → weight; each is a path through the lifecycle (see Replay.play)
 SCENARIOS = {
@@ -381,6 +382,7 @@ def build(cases=2000, days=120, seed=12345, now=None, progress=None):
     start = now - timedelta(days=days)
     with transaction.atomic():
         city = build_city()
+        load_articles()
         available = set(Category.objects.values_list("full_name", flat=True))
         pool = demo_messages.load(available)
         rng.shuffle(pool)

@@ -24,7 +24,9 @@ def post_action(client, case, action, **data):
 
 
 def test_citizen_submits_with_bad_input_and_sees_each_message_next_to_its_field(client, city):
-    response = client.post("/submit/", {"kind": "complaint", "description": "", "phone": "12345", "category": "没有这个分类"})
+    response = client.post(
+        "/submit/", {"kind": "complaint", "description": "", "phone": "12345", "category": "没有这个分类"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-field="description"' in page and "诉求内容" in page
@@ -51,7 +53,9 @@ def test_citizen_submits_tracks_and_rates_through_the_portal(client, city):
     assert case.number in client.get(response["Location"]).content.decode()
     # Another browser proves ownership with number and phone; the wrong phone gets the same "not found".
     other = type(client)()
-    assert "没有找到" in other.get("/track/", {"number": case.number, "phone": "13900000000"}).content.decode()
+    assert (
+        "没有找到" in other.get("/track/", {"number": case.number, "phone": "13900000000"}).content.decode()
+    )
     assert other.get(f"/track/{case.number}/").status_code == 404
     response = other.get("/track/", {"number": case.number, "phone": "13800138000"})
     assert response.status_code == 302
@@ -61,9 +65,14 @@ def test_citizen_submits_tracks_and_rates_through_the_portal(client, city):
         actions.accept(actions.dispatch(case, city.dispatcher), city.handler), city.handler, text="已修复"
     )
     assert 'data-testid="rate-form"' in other.get(f"/track/{case.number}/").content.decode()
-    response = other.post(f"/track/{case.number}/rate/", {"version": case.version, "resolved": "", "satisfied": "not"})
+    response = other.post(
+        f"/track/{case.number}/rate/", {"version": case.version, "resolved": "", "satisfied": "not"}
+    )
     assert 'data-field="resolved"' in response.content.decode()
-    response = other.post(f"/track/{case.number}/rate/", {"version": case.version, "resolved": "not", "satisfied": "not", "comment": "灯还是不亮"})
+    response = other.post(
+        f"/track/{case.number}/rate/",
+        {"version": case.version, "resolved": "not", "satisfied": "not", "comment": "灯还是不亮"},
+    )
     case.refresh_from_db()
     assert case.state == CaseState.DISPATCHED and case.reopen_count == 1
 
@@ -81,7 +90,10 @@ def test_unit_works_a_case_through_its_forms(client, city, submit):
     assert 'data-field="text"' in response.content.decode()
     png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     png.name = "after.png"
-    response = c.post(f"/cases/{case.number}/do/reply/", {"version": Case.objects.get(pk=case.pk).version, "text": "路灯已修复", "attachments": [png]})
+    response = c.post(
+        f"/cases/{case.number}/do/reply/",
+        {"version": Case.objects.get(pk=case.pk).version, "text": "路灯已修复", "attachments": [png]},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REPLIED and case.reply == "路灯已修复"
@@ -94,7 +106,9 @@ def test_bad_evidence_file_refuses_the_reply_and_writes_nothing(client, city, su
     fake = io.BytesIO(b"MZ\x90\x00 not a picture")
     fake.name = "photo.jpg"
     c = client_for(client, city.handler)
-    response = c.post(f"/cases/{case.number}/do/reply/", {"version": case.version, "text": "已修复", "attachments": [fake]})
+    response = c.post(
+        f"/cases/{case.number}/do/reply/", {"version": case.version, "text": "已修复", "attachments": [fake]}
+    )
     assert 'data-field="attachments"' in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.ACCEPTED and not case.events.filter(action="reply").exists()
@@ -105,7 +119,10 @@ def test_stale_page_gets_a_conflict_message_and_changes_nothing(client, city, su
     stale_version = case.version
     actions.redispatch(case, city.dispatcher, city.dept2, reason="属交通运输局")
     c = client_for(client, city.dispatcher)
-    response = c.post(f"/cases/{case.number}/do/redispatch/", {"version": stale_version, "unit": city.water.pk, "reason": "改派"})
+    response = c.post(
+        f"/cases/{case.number}/do/redispatch/",
+        {"version": stale_version, "unit": city.water.pk, "reason": "改派"},
+    )
     assert "已被" in response.content.decode() and "请刷新后重试" in response.content.decode()
     case.refresh_from_db()
     assert case.responsible_unit == city.dept2
@@ -135,7 +152,11 @@ def test_bulk_dispatch_reports_each_case(client, city, submit):
     ok = submit()
     no_rule = submit(category="教育文体")
     c = client_for(client, city.dispatcher)
-    response = c.post("/queue/dispatch/", {"case": [ok.pk, no_rule.pk], f"v{ok.pk}": ok.version, f"v{no_rule.pk}": no_rule.version}, follow=True)
+    response = c.post(
+        "/queue/dispatch/",
+        {"case": [ok.pk, no_rule.pk], f"v{ok.pk}": ok.version, f"v{no_rule.pk}": no_rule.version},
+        follow=True,
+    )
     page = response.content.decode()
     assert "已派发 1 件" in page and no_rule.number in page
     assert Case.objects.get(pk=ok.pk).state == CaseState.DISPATCHED
@@ -143,7 +164,7 @@ def test_bulk_dispatch_reports_each_case(client, city, submit):
 
 
 def test_export_masks_phones_and_defuses_formulas(client, city, submit):
-    submit(title="=HYPERLINK(\"http://evil\")", description="公式注入测试")
+    submit(title='=HYPERLINK("http://evil")', description="公式注入测试")
     c = client_for(client, city.operator)
     response = c.get("/cases/", {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
