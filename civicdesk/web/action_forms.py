@@ -153,6 +153,10 @@ def _arguments(form, post):
     return kwargs
 
 
+# Actions whose unit is a positional argument in the actions layer.
+UNIT_FIRST = ("dispatch", "redispatch", "resolve_dispute")
+
+
 def run(action, case, actor, post):
     """Runs `action` with the form's values against the version of the case the form was rendered from."""
     form = FORMS[action]
@@ -160,10 +164,7 @@ def run(action, case, actor, post):
     version = (post.get("version") or "").strip()
     expected = int(version) if version.isdigit() else None
     function = getattr(actions, action)
-    if action in ("dispatch",):
-        unit = kwargs.pop("unit")
-        return function(case.pk, actor, unit, expected_version=expected, **kwargs)
-    if action in ("redispatch", "resolve_dispute"):
+    if action in UNIT_FIRST:
         unit = kwargs.pop("unit")
         return function(case.pk, actor, unit, expected_version=expected, **kwargs)
     return function(case.pk, actor, expected_version=expected, **kwargs)

@@ -228,3 +228,12 @@ def test_queries_do_not_grow_with_the_list(client, city, submit, who, url):
     target = f"/cases/{last.number}/" if url == "case" else url
     many = _queries(c, target)
     assert many == few, f"{url}: {few} queries with 3 cases, {many} with 28"
+
+
+def test_refusals_and_unknown_pages_use_the_sites_own_pages(client, city):
+    response = client.get("/cases/20990101-000001/")
+    assert response.status_code == 302  # staff page, not logged in: sent to log in
+    response = client.get("/track/20990101-000001/")
+    assert response.status_code == 404 and 'data-testid="not-found"' in response.content.decode()
+    response = client_for(client, city.handler).get("/queue/")
+    assert response.status_code == 403 and 'data-testid="forbidden"' in response.content.decode()

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.cases import intake
 from civicdesk.cases.errors import ActionError, ValidationFailed
-from civicdesk.cases.models import Case, CaseState
-from civicdesk.cases.permissions import CitizenProof
+from civicdesk.cases.models import OPEN_STATES, Case, CaseState
+from civicdesk.cases.permissions import CitizenProof, denial
 from civicdesk.cases.validation import normalize_phone
 from civicdesk.cases.visibility import can_view, find_for_citizen, visible_cases
 from civicdesk.catalogue.models import Category, Channel, Kind
@@ -25,7 +25,6 @@ from ..context import role_of
 from .common import case_list_queryset, paginate, roles_required
 
 MAX_PHOTOS = 6
-PUBLIC_KINDS = [k for k in Kind.choices]
 
 
 def home(request):
@@ -39,10 +38,7 @@ def home(request):
             "states": [(state.label, counts.get(state.value, 0)) for state in CaseState],
             "total": total,
             "closed": closed,
-            "open": sum(
-                counts.get(s, 0)
-                for s in ("received", "dispatched", "accepted", "return_requested", "disputed")
-            ),
+            "open": sum(counts.get(s, 0) for s in OPEN_STATES),
         },
     )
 
@@ -54,7 +50,7 @@ class MultipleFileInput(forms.FileInput):
 class SubmitForm(forms.Form):
     """Widgets and labels only: intake.validate is the one place that checks a request."""
 
-    kind = forms.ChoiceField(label=_l("诉求类型"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT)
+    kind = forms.ChoiceField(label=_l("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
     category = forms.CharField(
         label=_l("分类"),
         required=False,
@@ -105,7 +101,7 @@ class SubmitForm(forms.Form):
                 self.add_error(target, message)
 
 
-def _photos(request, form):
+def _photos(request):
     uploads = request.FILES.getlist("photos")
     if len(uploads) > MAX_PHOTOS:
         raise ValidationFailed({"attachments": [_("最多上传%(n)d张照片") % {"n": MAX_PHOTOS}]})
@@ -120,7 +116,7 @@ def submit(request):
         data = {key: request.POST.get(key, "") for key in SubmitForm.base_fields if key != "photos"}
         data["channel"] = Channel.WEB
         try:
-            case = intake.submit(data, actor=user, files=_photos(request, form))
+            case = intake.submit(data, actor=user, files=_photos(request))
         except ValidationFailed as exc:
             form.show(exc.errors)
         else:
@@ -177,7 +173,7 @@ def _citizen_case(request, number):
     raise Http404
 
 
-def _rating_panel(request, case, error=None):
+def _rating_panel(request, error=None):
     form = action_forms.FORMS["rate"]
     errors = error.errors if isinstance(error, ValidationFailed) else {}
     fields = [
@@ -203,7 +199,7 @@ def track_case(request, number, error=None, posted=None):
         "events": events,
         "can_rate": case.state == CaseState.REPLIED and _may(actor, "rate", case),
         "can_withdraw": case.is_open and _may(actor, "withdraw", case),
-        "rating": _rating_panel(request, case, error if posted == "rate" else None),
+        "rating": _rating_panel(request, error if posted == "rate" else None),
         "withdraw_error": error.message if (error is not None and posted == "withdraw") else "",
         "attachments": [
             a for a in case.attachments.select_related("event") if a.event is None or a.event.is_public
@@ -213,8 +209,6 @@ def track_case(request, number, error=None, posted=None):
 
 
 def _may(actor, action, case):
-    from civicdesk.cases.permissions import denial
-
     return denial(actor, action, case) is None
 
 

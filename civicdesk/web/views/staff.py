@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from ..context import role_of
 from .common import case_list_queryset, paginate, staff_required, unit_choices
 
 MAX_EVIDENCE_FILES = 6
+UNIT_PICKER_ACTIONS = {"dispatch", "redispatch", "resolve_dispute", "raise_dispute"}
 
 
 @staff_required
@@ -122,29 +124,24 @@ def action_panels(request, case, posted_action=None, error=None):
 
 def render_case(request, case, posted_action=None, error=None, status=200):
     panels = action_panels(request, case, posted_action, error)
-    events = list(case.events.select_related("actor_unit").prefetch_related("attachments"))
-    needs_pickers = any(
-        p["action"] in ("dispatch", "redispatch", "resolve_dispute", "raise_dispute") for p in panels
-    )
+    offered = {p["action"] for p in panels}
+    can_dispatch = "dispatch" in offered
     context = {
         "case": case,
-        "events": events,
-        "attachments": list(case.attachments.filter(event__action="receive").order_by("pk"))
-        + list(case.attachments.filter(event__isnull=True).order_by("pk")),
+        "events": list(case.events.select_related("actor_unit").prefetch_related("attachments")),
+        "attachments": list(
+            case.attachments.filter(Q(event__isnull=True) | Q(event__action="receive")).order_by("pk")
+        ),
         "co_units": list(case.co_units.all()),
         "merged_cases": list(case.merged_cases.only("number", "title")),
         "panels": panels,
-        "units": unit_choices() if needs_pickers else [],
+        "units": unit_choices() if offered & UNIT_PICKER_ACTIONS else [],
         "categories": (
             list(Category.objects.filter(is_active=True).values_list("full_name", flat=True))
-            if any(p["action"] == "dispatch" for p in panels)
+            if can_dispatch
             else []
         ),
-        "suggested": (
-            DispatchRule.resolve(case.category, case.area)
-            if any(p["action"] == "dispatch" for p in panels)
-            else None
-        ),
+        "suggested": DispatchRule.resolve(case.category, case.area) if can_dispatch else None,
         "may_see_contact": may_see_contact(request.user, case),
     }
     return render(request, "web/case_detail.html", context, status=status)
