@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/civicdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint browser test-sqlite test-postgres postgres-up demo clean
+.PHONY: run test install lint system-packages messages test-sqlite test-postgres postgres-up demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,18 +34,26 @@ postgres-up:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-# The browser tests drive Debian's headless Chromium; CJK fonts make their screenshots legible.
-# Installed when missing and we may (root with apt); otherwise the browser tests skip and say why.
-browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+# Debian packages the tests use: headless Chromium for the browser tests (CJK fonts make their screenshots
+# legible) and gettext, whose xgettext checks that the translation catalogues cover every string.
+# Installed when missing and we may (root with apt); otherwise those tests skip and say why.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext
+system-packages:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v xgettext >/dev/null 2>&1 \
+	    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	    echo "Installing Debian's $(DEBIAN_PACKAGES) for the tests"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
-	    { apt-get update -q >/dev/null 2>&1; apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1; } || \
-	    echo "Could not install chromium: the browser tests will be skipped"; \
-	  else echo "chromium is missing and cannot be installed here: the browser tests will be skipped"; fi; \
+	    apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1; apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null 2>&1; } || \
+	    echo "Could not install $(DEBIAN_PACKAGES): the tests that need them will be skipped"; \
+	  else echo "$(DEBIAN_PACKAGES) missing and cannot be installed here: the tests that need them will be skipped"; fi; \
 	fi
+
+# Refresh both catalogues from the source (then translate the new entries in the .po files) and compile them.
+messages: install
+	cd civicdesk && ../$(BIN)/django-admin makemessages -l en -l zh_Hans -i "*/tests/*" --no-obsolete
+	cd civicdesk && ../$(BIN)/django-admin compilemessages
 
 test-sqlite: install
 	DATABASE_URL= $(BIN)/pytest
@@ -53,7 +61,7 @@ test-sqlite: install
 test-postgres: install postgres-up
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-test: lint browser test-sqlite test-postgres
+test: lint system-packages test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

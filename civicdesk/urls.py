@@ -2,10 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "civicdesk 诉求台账"
+admin.site.site_header = _("civicdesk 诉求台账")
 admin.site.site_title = "civicdesk"
-admin.site.index_title = "台账管理"
+admin.site.index_title = _("台账管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

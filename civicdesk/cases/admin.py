@@ -1,6 +1,7 @@
 """Read-only ledger views in the admin. Cases change only through the actions layer, never here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import Role
 from civicdesk.org.roles_admin import RoleAdmin, role_of
@@ -47,7 +48,7 @@ class CaseAdmin(RoleAdmin):
         "co_units",
     ]
 
-    @admin.display(description="电话")
+    @admin.display(description=_("电话"))
     def masked_phone(self, obj):
         return obj.citizen.masked_phone if obj.citizen_id else ""
 

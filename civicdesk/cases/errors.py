@@ -1,5 +1,7 @@
 """Errors the actions layer raises. Their message is written for the person who tried the action."""
 
+from django.utils.translation import gettext as _
+
 
 class ActionError(Exception):
     code = "error"
@@ -23,7 +25,7 @@ class ValidationFailed(ActionError):
     code = "invalid"
 
     def __init__(self, errors):
-        message = "；".join(f"{msg}" for messages in errors.values() for msg in messages)
+        message = _("；").join(str(msg) for messages in errors.values() for msg in messages)
         super().__init__(message, errors)
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from civicdesk.org.models import Role
 
@@ -20,7 +20,7 @@ class CitizenProof:
     unit = None
     unit_id = None
     is_superuser = False
-    display_name = "市民"
+    display_name = gettext_lazy("市民")
 
     @property
     def pk(self):
@@ -58,31 +58,31 @@ RULES = {
 }
 
 ACTION_LABELS = {
-    "receive": _l("受理"),
-    "dispatch": _l("派单"),
-    "redispatch": _l("改派"),
-    "resolve_dispute": _l("裁定派单争议"),
-    "decide_return": _l("审核退单"),
-    "answer_directly": _l("直接答复"),
-    "merge": _l("并单"),
-    "mark_invalid": _l("标记无效"),
-    "accept": _l("签收"),
-    "record_contact": _l("联系诉求人"),
-    "interim_reply": _l("阶段性答复"),
-    "request_extension": _l("申请延期"),
-    "request_return": _l("申请退单"),
-    "raise_dispute": _l("提出派单争议"),
-    "reply": _l("答复"),
-    "decide_extension": _l("审批延期"),
-    "rate": _l("回访评价"),
-    "close_without_verdict": _l("未获评价办结"),
-    "reopen": _l("重办"),
-    "withdraw": _l("撤回"),
-    "urge": _l("催办"),
-    "view_contact": _l("查看联系电话"),
-    "sla_approaching": _l("临期提醒"),
-    "sla_overdue": _l("超期"),
-    "contact_overdue": _l("首次联系超时"),
+    "receive": gettext_lazy("受理"),
+    "dispatch": gettext_lazy("派单"),
+    "redispatch": gettext_lazy("改派"),
+    "resolve_dispute": gettext_lazy("裁定派单争议"),
+    "decide_return": gettext_lazy("审核退单"),
+    "answer_directly": gettext_lazy("直接答复"),
+    "merge": gettext_lazy("并单"),
+    "mark_invalid": gettext_lazy("标记无效"),
+    "accept": gettext_lazy("签收"),
+    "record_contact": gettext_lazy("联系诉求人"),
+    "interim_reply": gettext_lazy("阶段性答复"),
+    "request_extension": gettext_lazy("申请延期"),
+    "request_return": gettext_lazy("申请退单"),
+    "raise_dispute": gettext_lazy("提出派单争议"),
+    "reply": gettext_lazy("答复"),
+    "decide_extension": gettext_lazy("审批延期"),
+    "rate": gettext_lazy("回访评价"),
+    "close_without_verdict": gettext_lazy("未获评价办结"),
+    "reopen": gettext_lazy("重办"),
+    "withdraw": gettext_lazy("撤回"),
+    "urge": gettext_lazy("催办"),
+    "view_contact": gettext_lazy("查看联系电话"),
+    "sla_approaching": gettext_lazy("临期提醒"),
+    "sla_overdue": gettext_lazy("超期"),
+    "contact_overdue": gettext_lazy("首次联系超时"),
 }
 
 

@@ -21,7 +21,7 @@ def normalize_phone(raw):
 
     Accepts Chinese mobiles (with or without +86), landlines with area code (010-1234 5678) and
     international numbers written with a leading +."""
-    text = re.sub(r"[\s\-()（）.]", "", str(raw or ""))
+    text = re.sub(r"[\s\-().\uff08\uff09]", "", str(raw or ""))
     if text.startswith("0086"):
         text = "+86" + text[4:]
     if text.startswith("+86"):

@@ -156,7 +156,7 @@ def test_a_case_from_submission_through_reopening_to_a_satisfied_close(browser, 
 
     # The unit sees it back, red-flagged as reopened, and replies again.
     page = handler.go("/workbench/")
-    assert "重办1" in page.locator(f"tr[data-number='{number}']").inner_text()
+    assert "重办 1 次" in page.locator(f"tr[data-number='{number}']").inner_text()
     page.click(f"text={number}")
     handler.act("accept")
     handler.act("record_contact", fill={"textarea[name=note]": "已电话联系市民，约定今晚现场确认。"})
@@ -181,3 +181,14 @@ def test_a_case_from_submission_through_reopening_to_a_satisfied_close(browser, 
     assert state_of(page) == "已办结"
     assert "已解决" in page.locator("[data-testid=verdict]").inner_text()
     operator.shot("10-case-closed")
+
+    # The citizen switches the interface to English from the menu; the choice sticks.
+    page = citizen.go(f"/track/{number}/")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("[data-testid=public-state]").inner_text().strip() == "Closed"
+    assert "Callback rating" in page.locator("[data-testid=public-timeline]").inner_text()
+    page = citizen.go("/submit/")
+    assert page.locator("label[for=id_description]").inner_text().strip().startswith("Description")
+    citizen.shot("11-submit-english")

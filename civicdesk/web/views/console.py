@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from civicdesk.cases import actions, clock, intake
 from civicdesk.cases.errors import ValidationFailed
@@ -31,7 +31,7 @@ class ConsoleForm(SubmitForm):
     """The citizen's form plus the channel the request came by; photos come later, from the unit."""
 
     channel = forms.ChoiceField(
-        label=_l("渠道"),
+        label=gettext_lazy("渠道"),
         choices=[(c, c.label) for c in (Channel.HOTLINE, Channel.LETTER, Channel.VISIT)],
         initial=Channel.HOTLINE,
     )

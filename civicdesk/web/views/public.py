@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.cases import intake
@@ -50,40 +50,42 @@ class MultipleFileInput(forms.FileInput):
 class SubmitForm(forms.Form):
     """Widgets and labels only: intake.validate is the one place that checks a request."""
 
-    kind = forms.ChoiceField(label=_l("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    kind = forms.ChoiceField(label=gettext_lazy("诉求类型"), choices=Kind.choices, initial=Kind.COMPLAINT)
     category = forms.CharField(
-        label=_l("分类"),
+        label=gettext_lazy("分类"),
         required=False,
-        help_text=_l("输入关键字搜索，如“噪音”“物业”；不确定可留空，由工作人员分类"),
+        help_text=gettext_lazy("输入关键字搜索，如“噪音”“物业”；不确定可留空，由工作人员分类"),
         widget=forms.TextInput(attrs={"list": "category-list", "autocomplete": "off"}),
     )
     title = forms.CharField(
-        label=_l("标题"), required=False, widget=forms.TextInput(attrs={"maxlength": 200})
+        label=gettext_lazy("标题"), required=False, widget=forms.TextInput(attrs={"maxlength": 200})
     )
     description = forms.CharField(
-        label=_l("诉求内容"),
+        label=gettext_lazy("诉求内容"),
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
-        help_text=_l("请写清楚什么事、在哪里、从什么时候开始、希望怎样解决"),
+        help_text=gettext_lazy("请写清楚什么事、在哪里、从什么时候开始、希望怎样解决"),
     )
     address = forms.CharField(
-        label=_l("地址"), required=False, widget=forms.TextInput(attrs={"maxlength": 300})
+        label=gettext_lazy("地址"), required=False, widget=forms.TextInput(attrs={"maxlength": 300})
     )
     latitude = forms.CharField(
-        label=_l("纬度"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        label=gettext_lazy("纬度"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     longitude = forms.CharField(
-        label=_l("经度"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        label=gettext_lazy("经度"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     photos = forms.FileField(
-        label=_l("照片"),
+        label=gettext_lazy("照片"),
         required=False,
-        help_text=_l("最多6张，JPEG/PNG/GIF/WebP或PDF，每个不超过10MB"),
+        help_text=gettext_lazy("最多6张，JPEG/PNG/GIF/WebP或PDF，每个不超过10MB"),
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
-    name = forms.CharField(label=_l("姓名"), required=False, widget=forms.TextInput(attrs={"maxlength": 50}))
+    name = forms.CharField(
+        label=gettext_lazy("姓名"), required=False, widget=forms.TextInput(attrs={"maxlength": 50})
+    )
     phone = forms.CharField(
-        label=_l("联系电话"),
-        help_text=_l("只用于承办单位联系您和回访，对外公开时会隐藏"),
+        label=gettext_lazy("联系电话"),
+        help_text=gettext_lazy("只用于承办单位联系您和回访，对外公开时会隐藏"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "maxlength": 30}),
     )
 
@@ -238,9 +240,11 @@ def my_cases(request):
 
 
 class RegisterForm(forms.Form):
-    phone = forms.CharField(label=_l("手机号"), max_length=30)
-    name = forms.CharField(label=_l("姓名"), max_length=50, required=False)
-    password = forms.CharField(label=_l("密码"), widget=forms.PasswordInput, min_length=8, max_length=128)
+    phone = forms.CharField(label=gettext_lazy("手机号"), max_length=30)
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50, required=False)
+    password = forms.CharField(
+        label=gettext_lazy("密码"), widget=forms.PasswordInput, min_length=8, max_length=128
+    )
 
     def clean_phone(self):
         phone = normalize_phone(self.cleaned_data["phone"])

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.cases import actions, clock
@@ -21,10 +21,10 @@ from ..context import role_of
 from .common import case_list_queryset, paginate, roles_required, unit_choices
 
 QUEUE_TABS = [
-    ("new", _l("待派单")),
-    ("returned", _l("退单待审")),
-    ("disputed", _l("派单争议")),
-    ("unclassified", _l("未分类")),
+    ("new", gettext_lazy("待派单")),
+    ("returned", gettext_lazy("退单待审")),
+    ("disputed", gettext_lazy("派单争议")),
+    ("unclassified", gettext_lazy("未分类")),
 ]
 
 
@@ -79,7 +79,7 @@ def bulk_dispatch(request):
             )
             done += 1
         except ActionError as exc:
-            failed.append(f"{case.number}：{exc.message}")
+            failed.append(_("%(number)s：%(message)s") % {"number": case.number, "message": exc.message})
     if done:
         messages.success(request, _("已派发 %(n)d 件") % {"n": done})
     for line in failed:
@@ -88,12 +88,12 @@ def bulk_dispatch(request):
 
 
 WORKBENCH_TABS = [
-    ("todo", _l("全部在办")),
-    ("dispatched", _l("待签收")),
-    ("accepted", _l("办理中")),
-    ("replied", _l("待回访")),
-    ("requests", _l("待我审批")),
-    ("overdue", _l("已超期")),
+    ("todo", gettext_lazy("全部在办")),
+    ("dispatched", gettext_lazy("待签收")),
+    ("accepted", gettext_lazy("办理中")),
+    ("replied", gettext_lazy("待回访")),
+    ("requests", gettext_lazy("待我审批")),
+    ("overdue", gettext_lazy("已超期")),
 ]
 
 
