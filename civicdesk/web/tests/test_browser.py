@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(settings.DATA_DIR) / "screenshots"
@@ -18,7 +19,7 @@ SHOTS = Path(settings.DATA_DIR) / "screenshots"
 pytestmark = [
     pytest.mark.skipif(
         CHROMIUM is None,
-        reason="Chromium is not installed (`make browser` installs Debian's chromium); browser tests skipped",
+        reason="Chromium is not installed (`make system-packages` installs Debian's chromium); browser tests skipped",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
@@ -35,6 +36,9 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield instance
         instance.close()
+        # While Playwright's loop runs, asgiref keeps Django's connections per context, not per thread: the
+        # ones the test opened are not the thread's usual ones, and would outlive the test database.
+        connections.close_all()
 
 
 class Person:
