@@ -28,6 +28,7 @@ urlpatterns = [
     path("queue/dispatch/", queues.bulk_dispatch, name="bulk_dispatch"),
     path("workbench/", queues.workbench, name="workbench"),
     path("overview/", queues.overview, name="overview"),
+    path("overview/urge/", queues.urge_unit, name="urge_unit"),
     path("console/", console.console, name="console"),
     path("console/history/", console.caller_history, name="caller_history"),
     path("console/knowledge/", console.knowledge_suggestions, name="knowledge_suggestions"),

@@ -19,7 +19,7 @@ SHOTS = Path(settings.DATA_DIR) / "screenshots"
 pytestmark = [
     pytest.mark.skipif(
         CHROMIUM is None,
-        reason="Chromium is not installed (`make system-packages` installs Debian's chromium); browser tests skipped",
+        reason="Chromium is not installed (`make system-packages` installs it); browser tests skipped",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -237,3 +238,44 @@ def test_refusals_and_unknown_pages_use_the_sites_own_pages(client, city):
     assert response.status_code == 404 and 'data-testid="not-found"' in response.content.decode()
     response = client_for(client, city.handler).get("/queue/")
     assert response.status_code == 403 and 'data-testid="forbidden"' in response.content.decode()
+
+
+def test_supervisor_urges_a_unit_on_all_its_overdue_cases(client, city, submit):
+    from civicdesk.cases import clock
+
+    overdue = [actions.dispatch(submit(), city.dispatcher, city.dept) for _ in range(2)]
+    on_time = actions.dispatch(submit(), city.dispatcher, city.dept)
+    elsewhere = actions.dispatch(submit(), city.dispatcher, city.dept2)
+    Case.objects.filter(pk__in=[c.pk for c in overdue] + [elsewhere.pk]).update(
+        due_at=clock.now() - timedelta(hours=1)
+    )
+    c = client_for(client, city.supervisor)
+    assert 'data-testid="urge-zjj"' in c.get("/overview/").content.decode()
+
+    response = c.post("/overview/urge/", {"unit": city.dept.pk, "note": ""}, follow=True)
+    assert "请选择单位并填写催办意见" in response.content.decode()
+    assert not CaseEvent.objects.filter(action="urge").exists()
+
+    response = c.post("/overview/urge/", {"unit": city.dept.pk, "note": "请本周内办结"}, follow=True)
+    assert "已催办 市住房和城乡建设局 的 2 件超期工单" in response.content.decode()
+    urged = CaseEvent.objects.filter(action="urge")
+    assert sorted(urged.values_list("case_id", flat=True)) == sorted(c.pk for c in overdue)
+    assert all(e.payload["note"] == "请本周内办结" for e in urged)
+    on_time.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert on_time.urge_count == 0 and elsewhere.urge_count == 0
+
+
+def test_a_leader_urges_only_within_their_unit_and_a_handler_not_at_all(client, city, submit):
+    from civicdesk.cases import clock
+
+    case = actions.dispatch(submit(), city.dispatcher, city.dept2)
+    Case.objects.filter(pk=case.pk).update(due_at=clock.now() - timedelta(hours=1))
+    leader = client_for(client, city.leader)  # leads 住建局, not 交通局
+    response = leader.post("/overview/urge/", {"unit": city.dept2.pk, "note": "请加快"}, follow=True)
+    assert "没有超期工单" in response.content.decode()
+    assert type(client)().post("/overview/urge/", {"unit": city.dept2.pk, "note": "x"}).status_code == 302
+    handler = client_for(type(client)(), city.handler2)
+    assert handler.post("/overview/urge/", {"unit": city.dept2.pk, "note": "x"}).status_code == 403
+    case.refresh_from_db()
+    assert case.urge_count == 0

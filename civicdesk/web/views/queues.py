@@ -198,3 +198,36 @@ def overview(request):
         "web/overview.html",
         {"rows": rows, "page": paginate(request, overdue), "now": now, "period_start": period_start},
     )
+
+
+@require_POST
+@roles_required(Role.LEADER, Role.SUPERVISOR)
+def urge_unit(request):
+    """催办 a unit: one urging, with one note, on each of its overdue cases the user may see.
+
+    Each case is its own transaction and its own event, so the unit's assessment counts every one."""
+    unit = Unit.objects.filter(
+        pk=request.POST.get("unit") if request.POST.get("unit", "").isdigit() else None
+    )
+    unit = unit.first()
+    note = request.POST.get("note", "").strip()
+    if unit is None or not note:
+        messages.error(request, _("请选择单位并填写催办意见"))
+        return redirect("web:overview")
+    overdue = visible_cases(request.user).filter(
+        responsible_unit__path__startswith=unit.path, state__in=OPEN_STATES, due_at__lt=clock.now()
+    )
+    done, failed = 0, []
+    for case in overdue.order_by("due_at"):
+        try:
+            actions.urge(case.pk, request.user, note=note)
+            done += 1
+        except ActionError as exc:
+            failed.append(_("%(number)s：%(message)s") % {"number": case.number, "message": exc.message})
+    if done:
+        messages.success(request, _("已催办 %(unit)s 的 %(n)d 件超期工单") % {"unit": unit.name, "n": done})
+    elif not failed:
+        messages.info(request, _("%(unit)s 没有您可催办的超期工单") % {"unit": unit.name})
+    for line in failed:
+        messages.error(request, line)
+    return redirect("web:overview")
