@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "civicdesk.catalogue",
     "civicdesk.cases",
     "civicdesk.knowledge",
+    "civicdesk.open311",
     "civicdesk.demo",
     "civicdesk.web",
 ]
@@ -153,6 +154,13 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Open311 GeoReport v2 (docs/open311.md)
+OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "")
+OPEN311_BATCH = env_bool("OPEN311_BATCH", False)
+OPEN311_CONTACT = env("OPEN311_CONTACT", "12345 热线中心")
+OPEN311_KEY_SERVICE = env("OPEN311_KEY_SERVICE", "向热线中心管理员申请接口密钥（管理后台 → 接口密钥）")
+OPEN311_CHANGESET = "2026-11-22T00:00:00Z"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

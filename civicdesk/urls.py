@@ -11,6 +11,7 @@ admin.site.index_title = _("台账管理")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("civicdesk.open311.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

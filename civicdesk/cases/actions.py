@@ -29,7 +29,7 @@ from .errors import (  # noqa: F401  (re-exported: callers catch these from here
     InvalidTransition,
     ValidationFailed,
 )
-from .models import Case, CaseEvent, CaseState, Resolved, Satisfied
+from .models import OPEN_STATES, Case, CaseEvent, CaseState, Resolved, Satisfied
 from .permissions import ACTION_LABELS, CitizenProof
 from .validation import REASON_MAX, REPLY_MAX, check_text
 
@@ -553,6 +553,20 @@ def mark_invalid(case, actor, *, reason, expected_version=None):
         return {"reason": reason}
 
     return _apply(case, actor, "mark_invalid", mutate, expected_version=expected_version, public=False)
+
+
+def supplement(case, actor, *, text, expected_version=None):
+    """补充诉求: the citizen adds information to a request that is still being handled.
+
+    Changes no state; the handling unit sees it in the case history (and an Open311 client as an update)."""
+    text = _reason(text, "text", _("补充内容"), REPLY_MAX)
+
+    def mutate(c, now):
+        if c.state not in (*OPEN_STATES, CaseState.REPLIED):
+            raise TransitionNotAllowed()
+        return {"text": text}
+
+    return _apply(case, actor, "supplement", mutate, expected_version=expected_version)
 
 
 def urge(case, actor, *, note, expected_version=None):

@@ -56,8 +56,10 @@ def _area(errors, value):
     return unit
 
 
-def validate(data, files=()):
-    """Cleaned values and checked files, or ValidationFailed listing every problem."""
+def validate(data, files=(), *, require_phone=True):
+    """Cleaned values and checked files, or ValidationFailed listing every problem.
+
+    Open311 clients may leave no phone (they follow the request themselves); every other channel must."""
     errors = {}
     cleaned = {}
     kind = data.get("kind") or Kind.COMPLAINT
@@ -84,7 +86,8 @@ def validate(data, files=()):
     raw_phone = data.get("phone")
     phone = normalize_phone(raw_phone)
     if not (raw_phone or "").strip():
-        errors["phone"] = [_("请留下联系电话，以便承办单位联系和回访")]
+        if require_phone:
+            errors["phone"] = [_("请留下联系电话，以便承办单位联系和回访")]
     elif not phone:
         errors["phone"] = [
             _("电话号码格式不正确：%(v)s（手机号11位，座机请带区号）") % {"v": str(raw_phone)[:30]}
@@ -116,19 +119,21 @@ def validate(data, files=()):
     return cleaned, checked_files
 
 
-def submit(data, actor=None, files=()):
+def submit(data, actor=None, files=(), *, require_phone=True):
     """Creates a case in state 'received' from `data` (a dict of strings, as a form or API sends it).
 
     `files` is a sequence of (file name, bytes). Returns the case."""
-    cleaned, checked_files = validate(data, files)
+    cleaned, checked_files = validate(data, files, require_phone=require_phone)
     with transaction.atomic():
         now = clock.now()
-        citizen, created = Citizen.objects.get_or_create(
-            phone=cleaned["phone"], defaults={"name": cleaned["name"]}
-        )
-        if not created and cleaned["name"] and not citizen.name:
-            citizen.name = cleaned["name"]
-            citizen.save(update_fields=["name"])
+        citizen = None
+        if cleaned["phone"]:
+            citizen, created = Citizen.objects.get_or_create(
+                phone=cleaned["phone"], defaults={"name": cleaned["name"]}
+            )
+            if not created and cleaned["name"] and not citizen.name:
+                citizen.name = cleaned["name"]
+                citizen.save(update_fields=["name"])
         case = Case(
             number=next_number(now),
             channel=cleaned["channel"],

@@ -55,6 +55,7 @@ RULES = {
     "reopen": ({OP, SUP, A}, "city"),
     "withdraw": ({OP, A, Role.CITIZEN}, "city-or-owner"),
     "urge": ({SUP, L, A}, "city-or-leader"),
+    "supplement": ({OP, A, Role.CITIZEN}, "city-or-owner"),
 }
 
 ACTION_LABELS = {
@@ -79,6 +80,7 @@ ACTION_LABELS = {
     "reopen": gettext_lazy("重办"),
     "withdraw": gettext_lazy("撤回"),
     "urge": gettext_lazy("催办"),
+    "supplement": gettext_lazy("补充诉求"),
     "view_contact": gettext_lazy("查看联系电话"),
     "sla_approaching": gettext_lazy("临期提醒"),
     "sla_overdue": gettext_lazy("超期"),
@@ -174,6 +176,7 @@ ACTION_STATES = {
     "reopen": ("replied", "closed"),
     "withdraw": _OPEN + ("replied",),
     "urge": _OPEN,
+    "supplement": _OPEN + ("replied",),
 }
 
 

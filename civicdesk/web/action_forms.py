@@ -105,6 +105,7 @@ FORMS = {
         ActionForm("reopen", (Field("reason", _("重办理由")),), style="danger"),
         ActionForm("withdraw", (Field("reason", _("撤回原因")),), style="danger"),
         ActionForm("urge", (Field("note", _("催办意见")),), style="secondary"),
+        ActionForm("supplement", (Field("text", _("补充内容")),), style="secondary"),
     ]
 }
 

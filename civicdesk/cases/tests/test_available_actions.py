@@ -34,6 +34,7 @@ def _args(city, other_case):
         "reopen": ((), {"reason": "市民反映未解决"}),
         "withdraw": ((), {"reason": "市民撤回"}),
         "urge": ((), {"note": "请加快办理"}),
+        "supplement": ((), {"text": "补充：路灯在3号楼门口"}),
     }
 
 

@@ -1,6 +1,7 @@
 from django import template
 
 from civicdesk.cases import clock
+from civicdesk.cases.events import describe
 from civicdesk.cases.models import OPEN_STATES
 
 register = template.Library()
@@ -38,25 +39,6 @@ def sla_css(case):
     return sla_class(case)
 
 
-_TEXT_KEYS = ("text", "answer", "reason", "note", "comment")
-
-
 @register.simple_tag
 def event_text(event):
-    """The human part of an event: the reply, reason or note it carries, and who it went to."""
-    payload = event.payload or {}
-    parts = []
-    if payload.get("unit"):
-        parts.append("→ " + str(payload["unit"]))
-    if payload.get("days"):
-        parts.append(f"+{payload['days']}")
-    if "approved" in payload:
-        parts.append("✔" if payload["approved"] else "✘")
-    if payload.get("resolved"):
-        from civicdesk.cases.models import Resolved, Satisfied
-
-        parts.append(f"{Resolved(payload['resolved']).label} · {Satisfied(payload['satisfied']).label}")
-    for key in _TEXT_KEYS:
-        if payload.get(key):
-            parts.append(str(payload[key]))
-    return "\n".join(parts)
+    return describe(event)
