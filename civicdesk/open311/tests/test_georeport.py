@@ -520,3 +520,12 @@ def test_bad_updates(client, ledger, api_key, fmt):
     assert response.status_code == 400 and "已办结" in errors_of(response, fmt)[0]
     response = client.get(url, {"updated_after": "whenever"})
     assert response.status_code == 400
+
+
+def test_errors_speak_the_clients_language(client, city, api_key, fmt):
+    response = client.post(
+        f"{BASE}requests.{fmt}", {"api_key": api_key[1], "service_code": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "service_code is required" in errors_of(response, fmt)
+    response = client.get(f"{BASE}requests.{fmt}", {"status": "x"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "status 只能是 open 或 closed" in errors_of(response, fmt)
