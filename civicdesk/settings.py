@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "civicdesk.cases",
     "civicdesk.knowledge",
     "civicdesk.open311",
+    "civicdesk.api",
     "civicdesk.demo",
     "civicdesk.web",
 ]
@@ -164,6 +168,28 @@ OPEN311_CHANGESET = "2026-11-22T00:00:00Z"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "civicdesk.api.errors.handle",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "civicdesk API",
+    "DESCRIPTION": "The case ledger's lifecycle for staff, integrations and citizens' apps (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page is served from the project itself (no CDN): drf-spectacular-sidecar ships Swagger UI.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "civicdesk.catalogue.models.Kind",
+        "UnitKindEnum": "civicdesk.org.models.UnitKind",
+        "PriorityEnum": "civicdesk.catalogue.models.Priority",
+    },
 }
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("civicdesk.open311.urls")),
+    path("api/", include("civicdesk.api.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

@@ -3,12 +3,17 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from civicdesk.catalogue.models import Category, Channel, Kind, Priority
 from civicdesk.org.models import Unit
 
 from . import clock
 from .models import OPEN_STATES, Case, CaseState, Resolved, Satisfied, SlaStatus
+
+# These filters take an id; the OpenAPI schema cannot guess that from a filter with its own method.
+by_id = extend_schema_field(OpenApiTypes.INT)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -20,14 +25,20 @@ class CaseFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("诉求类型"), choices=Kind.choices)
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)
     priority = django_filters.ChoiceFilter(label=_("优先级"), choices=Priority.choices)
-    unit = django_filters.ModelChoiceFilter(
-        label=_("承办单位（含下级）"), queryset=Unit.objects.all(), method="filter_unit"
+    unit = by_id(
+        django_filters.ModelChoiceFilter(
+            label=_("承办单位（含下级）"), queryset=Unit.objects.all(), method="filter_unit"
+        )
     )
-    area = django_filters.ModelChoiceFilter(
-        label=_("区域（含下级）"), queryset=Unit.objects.all(), method="filter_area"
+    area = by_id(
+        django_filters.ModelChoiceFilter(
+            label=_("区域（含下级）"), queryset=Unit.objects.all(), method="filter_area"
+        )
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("分类（含下级）"), queryset=Category.objects.all(), method="filter_category"
+    category = by_id(
+        django_filters.ModelChoiceFilter(
+            label=_("分类（含下级）"), queryset=Category.objects.all(), method="filter_category"
+        )
     )
     received_after = django_filters.DateFilter(
         label=_("受理日期起"), field_name="received_at", lookup_expr="date__gte"

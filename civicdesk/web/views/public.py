@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from civicdesk.cases import intake
+from civicdesk.cases import action_forms, intake
 from civicdesk.cases.errors import ActionError, ValidationFailed
 from civicdesk.cases.models import OPEN_STATES, Case, CaseState
 from civicdesk.cases.permissions import CitizenProof, denial
@@ -20,7 +20,6 @@ from civicdesk.cases.visibility import can_view, find_for_citizen, visible_cases
 from civicdesk.catalogue.models import Category, Channel, Kind
 from civicdesk.org.models import Role, User
 
-from .. import action_forms
 from ..context import role_of
 from .common import case_list_queryset, paginate, roles_required
 

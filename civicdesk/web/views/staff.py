@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.cases import action_forms
 from civicdesk.cases.actions import record_event
 from civicdesk.cases.attachments import check_upload, store
 from civicdesk.cases.errors import ActionError, CaseConflict, ValidationFailed
@@ -20,7 +21,7 @@ from civicdesk.cases.visibility import can_view, visible_cases
 from civicdesk.catalogue.models import Category, DispatchRule
 from civicdesk.org.models import Role
 
-from .. import action_forms, export
+from .. import export
 from ..context import role_of
 from .common import case_list_queryset, paginate, staff_required, unit_choices
 

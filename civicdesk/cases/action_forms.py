@@ -1,17 +1,19 @@
-"""The forms of the case actions, described once and rendered by one template (web/_action_form.html).
+"""The arguments of each case action, described once: the web renders them as forms (one template,
+web/_action_form.html) and the REST API reads the same fields from JSON.
 
-Each action lists its fields; `run` turns a POST into a call of the same-named function in the actions
-layer. Validation lives in the actions layer, so a form and the API refuse the same input with the same
-message, and the message lands next to the field it names."""
+Each action lists its fields; `run` turns submitted values into a call of the same-named function in the
+actions layer. Validation lives in the actions layer, so a form and the API refuse the same input with the
+same message, and the message lands next to the field it names."""
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.cases import actions
-from civicdesk.cases.errors import ValidationFailed
-from civicdesk.cases.models import Case, Resolved, Satisfied
 from civicdesk.catalogue.models import Priority
+
+from . import actions
+from .errors import ValidationFailed
+from .models import Case, Resolved, Satisfied
 
 
 @dataclass(frozen=True)
