@@ -14,4 +14,6 @@ urlpatterns = [
     re_path(r"^requests/(?P<number>[^/]+?)" + FMT, views.service_request, name="request"),
     re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, views.token, name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.service_request_updates, name="updates"),
+    # Anything else under the Open311 root is a GeoReport 404, not the site's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -139,6 +139,12 @@ def service_request_updates(request, fmt):
     return render(fmt, "service_request_updates", [updates.update_document(e) for e in found])
 
 
+@csrf_exempt
+def not_found(request):
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return render_error(fmt, Open311Error(404, _("没有这个资源：%(path)s") % {"path": request.path[:100]}))
+
+
 def root(request):
     """The base URL endpoints are relative to; it names the discovery document."""
     return render(
