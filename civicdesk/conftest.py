@@ -15,6 +15,16 @@ def make_user(username, role, unit=None, **extra):
 
 
 @pytest.fixture(autouse=True)
+def fresh_reference_data():
+    """Each test starts without a catalogue snapshot read in an earlier test's (rolled back) transaction."""
+    from civicdesk.catalogue import reference
+
+    reference.clear()
+    yield
+    reference.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

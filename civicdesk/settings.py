@@ -159,6 +159,9 @@ TASKS = {
     }
 }
 
+# Seconds a process keeps the catalogue's reference data (categories, SLA rules, calendar) before re-reading.
+CIVICDESK_REFERENCE_SECONDS = int(env("CIVICDESK_REFERENCE_SECONDS", "60"))
+
 # Open311 GeoReport v2 (docs/open311.md)
 OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "")
 OPEN311_BATCH = env_bool("OPEN311_BATCH", False)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import Category, DispatchRule, Kind, Priority
 from civicdesk.org.models import Unit
 
@@ -170,11 +171,8 @@ def resolve_category(value, field="category"):
         return value
     if value in (None, ""):
         return None
-    query = Category.objects.filter(full_name=str(value))
-    if str(value).isdigit():
-        query = Category.objects.filter(pk=int(value)) | query
-    category = query.first()
-    if category is None or not category.is_active:
+    category = reference.current().category(value)
+    if category is None:
         raise ValidationFailed({field: [_("分类不存在：%(v)s") % {"v": value}]})
     return category
 

@@ -5,7 +5,7 @@ client can show them all; nothing is written unless the whole request is valid."
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Channel, Kind, Priority
@@ -124,13 +124,19 @@ def submit(data, actor=None, files=(), *, require_phone=True):
 
     `files` is a sequence of (file name, bytes). Returns the case."""
     cleaned, checked_files = validate(data, files, require_phone=require_phone)
-    with transaction.atomic():
+    # No savepoint of its own: inside a caller's transaction (Open311 adds its record) one rollback is enough.
+    with transaction.atomic(savepoint=False):
         now = clock.now()
         citizen = None
         if cleaned["phone"]:
-            citizen, created = Citizen.objects.get_or_create(
-                phone=cleaned["phone"], defaults={"name": cleaned["name"]}
-            )
+            citizen = Citizen.objects.filter(phone=cleaned["phone"]).first()
+            created = citizen is None
+            if created:
+                try:
+                    with transaction.atomic():  # a savepoint only for a new caller, who may be racing
+                        citizen = Citizen.objects.create(phone=cleaned["phone"], name=cleaned["name"])
+                except IntegrityError:
+                    citizen, created = Citizen.objects.get(phone=cleaned["phone"]), False
             if not created and cleaned["name"] and not citizen.name:
                 citizen.name = cleaned["name"]
                 citizen.save(update_fields=["name"])

@@ -23,9 +23,9 @@ class WorkCalendar:
 
     @classmethod
     def from_db(cls):
-        from .models import WorkdayOverride
+        from . import reference
 
-        return cls(dict(WorkdayOverride.objects.values_list("date", "is_workday")))
+        return cls(reference.current().overrides)
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:

@@ -166,9 +166,12 @@ class SlaRule(models.Model):
 
     @classmethod
     def for_case(cls, priority, category=None):
-        rules = list(cls.objects.filter(priority=priority))
+        from . import reference
+
+        snapshot = reference.current()
+        rules = snapshot.rules.get(priority, [])
         if category is not None:
-            for cat in category.lineage():
+            for cat in snapshot.categories.get(category.pk, category).lineage():
                 for rule in rules:
                     if rule.category_id == cat.pk:
                         return rule

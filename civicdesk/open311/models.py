@@ -63,7 +63,7 @@ class ApiKey(models.Model):
         """The active key for `raw_key`, or None."""
         if not raw_key or len(raw_key) > 200:
             return None
-        key = cls.objects.select_related("user").filter(digest=_digest(raw_key), is_active=True).first()
+        key = cls.objects.select_related("user__unit").filter(digest=_digest(raw_key), is_active=True).first()
         if key is None or not key.user.is_active:
             return None
         now = timezone.now()

@@ -309,31 +309,29 @@ def create(api_key, post, client_request_id=""):
             return earlier, False
     category, attributes = check_post(post)
     data = intake_data(post, category, attributes)
+    fields = {
+        "api_key": api_key,
+        "client_request_id": client_request_id,
+        **_submission_fields(post, attributes),
+    }
     try:
-        intake.validate(data, require_phone=False)
+        if settings.OPEN311_BATCH:
+            intake.validate(data, require_phone=False)  # refuse now what the worker would refuse later
+            with transaction.atomic():
+                submission = Submission.objects.create(data=data, **fields)
+            from .tasks import process_submission
+
+            transaction.on_commit(lambda: process_submission.enqueue(submission.pk))
+        else:
+            with transaction.atomic():
+                case = intake.submit(data, actor=api_key.user, require_phone=False)
+                submission = Submission.objects.create(case=case, **fields)
     except ValidationFailed as exc:
         raise Open311Error(400, *intake_errors(exc)) from None
-    try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                api_key=api_key,
-                client_request_id=client_request_id,
-                data=data if settings.OPEN311_BATCH else {},
-                **_submission_fields(post, attributes),
-            )
-            if not settings.OPEN311_BATCH:
-                submission.case = intake.submit(data, actor=api_key.user, require_phone=False)
-                submission.save(update_fields=["case"])
     except IntegrityError:
         # The same client request id, sent twice at once: the other one won; answer with its case.
         earlier = Submission.objects.filter(api_key=api_key, client_request_id=client_request_id).first()
         if earlier is None:
             raise
         return earlier, False
-    except ValidationFailed as exc:
-        raise Open311Error(400, *intake_errors(exc)) from None
-    if settings.OPEN311_BATCH:
-        from .tasks import process_submission
-
-        transaction.on_commit(lambda: process_submission.enqueue(submission.pk))
     return submission, True

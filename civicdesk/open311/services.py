@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import Category, Kind
 
 from .formats import Open311Error
@@ -52,9 +53,7 @@ def active_services():
 
 
 def find_service(code):
-    if not str(code).isdigit():
-        return None
-    return Category.objects.filter(pk=int(code), is_active=True).first()
+    return reference.current().category(code) if str(code).isdigit() else None
 
 
 def service_document(category):
@@ -71,7 +70,8 @@ def service_document(category):
 
 
 def attributes_of(category):
-    children = [(str(c.pk), c.name) for c in category.children.filter(is_active=True).order_by("name")]
+    children = [(str(c.pk), c.name) for c in reference.current().children.get(category.pk, [])]
+    children.sort(key=lambda pair: pair[1])
     attributes = [
         Attribute(
             "privacy",

@@ -1,0 +1,70 @@
+"""The catalogue as every request reads it (categories, SLA rules, working-day overrides), kept in memory.
+
+Intake reads this reference data several times per request, and administrators change it a few times a year.
+Each process keeps one snapshot and rereads it when it is older than CIVICDESK_REFERENCE_SECONDS, or at once
+in the process where an administrator saved a change (signals in apps.py clear it). Model instances handed out
+here are shared: read them, never save them."""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+_lock = threading.Lock()
+_snapshot = None
+
+
+@dataclass
+class Snapshot:
+    loaded_at: float
+    categories: dict = field(default_factory=dict)  # id → Category (parent resolved from the snapshot)
+    by_full_name: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)  # id → [active child Category]
+    rules: dict = field(default_factory=dict)  # priority → [SlaRule]
+    overrides: dict = field(default_factory=dict)  # date → is_workday
+
+    def category(self, value):
+        """An active category by id or full name, or None."""
+        text = str(value)
+        category = self.categories.get(int(text)) if text.isdigit() else None
+        category = category or self.by_full_name.get(text)
+        return category if category is not None and category.is_active else None
+
+
+def _load():
+    from .models import Category, SlaRule, WorkdayOverride
+
+    snapshot = Snapshot(loaded_at=time.monotonic())
+    categories = list(Category.objects.all())
+    snapshot.categories = {c.pk: c for c in categories}
+    for category in categories:
+        if category.parent_id is not None:
+            # Walking up a lineage must not query: point each parent at the snapshot's own instance.
+            category.parent = snapshot.categories.get(category.parent_id)
+        snapshot.by_full_name[category.full_name] = category
+        if category.is_active and category.parent_id is not None:
+            snapshot.children.setdefault(category.parent_id, []).append(category)
+    for rule in SlaRule.objects.order_by("pk"):
+        snapshot.rules.setdefault(rule.priority, []).append(rule)
+    snapshot.overrides = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+    return snapshot
+
+
+def current():
+    global _snapshot
+    snapshot = _snapshot
+    if snapshot is None or time.monotonic() - snapshot.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS:
+        with _lock:
+            snapshot = _snapshot
+            if (
+                snapshot is None
+                or time.monotonic() - snapshot.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS
+            ):
+                snapshot = _snapshot = _load()
+    return snapshot
+
+
+def clear(**_ignored):
+    global _snapshot
+    _snapshot = None
