@@ -104,8 +104,8 @@ def stop_server(server):
 class Load:
     """Client threads posting for a while; latencies and acknowledged ids are kept."""
 
-    def __init__(self, port, path, body_for):
-        self.port, self.path, self.body_for = port, path, body_for
+    def __init__(self, port, path, body_for, ack="service_request_id"):
+        self.port, self.path, self.body_for, self.ack = port, path, body_for, ack
         self.latencies, self.acknowledged, self.failures = [], [], 0
         self.lock = threading.Lock()
 
@@ -129,7 +129,7 @@ class Load:
             with self.lock:
                 if ok:
                     self.latencies.append(elapsed)
-                    self.acknowledged.append(json.loads(payload)[0]["service_request_id"])
+                    self.acknowledged.append(json.loads(payload)[0][self.ack])
                 else:
                     self.failures += 1
 
@@ -149,13 +149,17 @@ def percentile(values, p):
     )
 
 
-def verify(env, numbers, bare_ids):
+def verify(env, numbers, bare_ids, tokens=()):
     """Every acknowledged case exists once with its receive event; every acknowledged bare row exists."""
     code = (
         "import django, json, sys; django.setup()\n"
         "from django.db import connection\n"
         "from civicdesk.cases.models import Case, CaseEvent\n"
-        "numbers, bare = json.load(sys.stdin)\n"
+        "from civicdesk.open311.models import Submission\n"
+        "numbers, bare, tokens = json.load(sys.stdin)\n"
+        "queued = 0\n"
+        "for i in range(0, len(tokens), 500):\n"
+        "    queued += Submission.objects.filter(token__in=tokens[i:i+500], case=None).count()\n"
         "found = set()\n"
         "for i in range(0, len(numbers), 500):\n"
         "    chunk = Case.objects.filter(number__in=numbers[i:i+500])\n"
@@ -164,17 +168,37 @@ def verify(env, numbers, bare_ids):
         "with connection.cursor() as c:\n"
         "    c.execute('SELECT COUNT(*) FROM bench_row'); rows = c.fetchone()[0]\n"
         "cases = Case.objects.count()\n"
-        "print(json.dumps({'found': len(found), 'cases': cases, 'events': events, 'rows': rows}))\n"
+        "result = {'found': len(found), 'cases': cases, 'events': events, 'rows': rows, 'queued': queued}\n"
+        "print(json.dumps(result))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
-        input=json.dumps([numbers, bare_ids]),
+        input=json.dumps([numbers, bare_ids, list(tokens)]),
         check=True,
         capture_output=True,
         text=True,
     )
     return json.loads(out.stdout)
+
+
+def interleave(args, bare, intake):
+    """Alternates the two loads in rounds, so the machine's noise falls on both alike."""
+    rounds = 2
+    for _ in range(rounds):
+        bare.run(args.seconds / rounds, args.concurrency)
+        intake.run(args.seconds / rounds, args.concurrency)
+
+
+def report(mode, bare, intake, seconds):
+    intake_rate, bare_rate = len(intake.latencies) / seconds, len(bare.latencies) / seconds
+    print(f"  -- {mode}")
+    for label, load, rate in (("bare insert view", bare, bare_rate), ("Open311 intake", intake, intake_rate)):
+        print(
+            f"  {label:17} {rate:8.1f} req/s   p50 {percentile(load.latencies, 50) * 1000:6.1f} ms"
+            f"   p99 {percentile(load.latencies, 99) * 1000:6.1f} ms   failures {load.failures}"
+        )
+    print(f"  ratio intake/bare  {intake_rate / bare_rate:.2f}  (target >= 0.60)")
 
 
 def bench(name, database_url, data_dir, args):
@@ -202,32 +226,38 @@ def bench(name, database_url, data_dir, args):
     full = Load(port, "/open311/v2/requests.json", open311_body)
     bare = Load(port, "/bench/bare", bare_body)
     try:
-        rounds = 2
-        for _ in range(rounds):
-            bare.run(args.seconds / rounds, args.concurrency)
-            full.run(args.seconds / rounds, args.concurrency)
+        interleave(args, bare, full)
     finally:
         stop_server(server)
-    checked = verify(env, full.acknowledged, bare.acknowledged)
-    full_rate, bare_rate = len(full.latencies) / args.seconds, len(bare.latencies) / args.seconds
+    # The same with batch services: the POST is checked and stored, a token answers, a worker makes the case.
+    server = start_server(dict(env, OPEN311_BATCH="true"), port + 1, args.workers)
+    queued = Load(port + 1, "/open311/v2/requests.json", open311_body, ack="token")
+    bare_b = Load(port + 1, "/bench/bare", bare_body)
+    try:
+        interleave(args, bare_b, queued)
+    finally:
+        stop_server(server)
+    checked = verify(env, full.acknowledged, bare.acknowledged + bare_b.acknowledged, queued.acknowledged)
     print(
         f"\n== {name}: gunicorn {args.workers} sync workers, {args.concurrency} client threads,"
         f" {args.seconds:.0f} s each"
     )
-    for label, load, rate in (("bare insert view", bare, bare_rate), ("Open311 intake", full, full_rate)):
-        print(
-            f"  {label:17} {rate:8.1f} req/s   p50 {percentile(load.latencies, 50) * 1000:6.1f} ms"
-            f"   p99 {percentile(load.latencies, 99) * 1000:6.1f} ms   failures {load.failures}"
-        )
-    print(f"  ratio intake/bare  {full_rate / bare_rate:.2f}  (target >= 0.60)")
+    report("realtime", bare, full, args.seconds)
+    report("batch (token)", bare_b, queued, args.seconds)
     print(
         f"  acknowledged {len(full.acknowledged)} cases: found {checked['found']} "
         f"(cases in database {checked['cases']}, receive events {checked['events']}); "
-        f"bare rows acknowledged {len(bare.acknowledged)}, in database {checked['rows']}"
+        f"bare rows acknowledged {len(bare.acknowledged) + len(bare_b.acknowledged)},"
+        f" in database {checked['rows']}"
+    )
+    print(
+        f"  batch: acknowledged {len(queued.acknowledged)} tokens; stored, waiting for the worker:"
+        f" {checked['queued']}"
     )
     ok = (
         checked["found"] == len(full.acknowledged) == len(set(full.acknowledged))
         and checked["events"] == checked["cases"]
+        and checked["queued"] == len(queued.acknowledged) == len(set(queued.acknowledged))
     )
     print("  every acknowledged request is in the database exactly once:", "yes" if ok else "NO")
     return ok
