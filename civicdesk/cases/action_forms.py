@@ -116,7 +116,7 @@ def _case_by_number(value, field_name):
     number = (value or "").strip()
     if not number:
         raise ValidationFailed({field_name: [_("请填写工单编号")]})
-    case = Case.objects.filter(number=number).first()
+    case = Case.objects.filter(number=number).first() if "\x00" not in number else None
     if case is None:
         raise ValidationFailed({field_name: [_("工单不存在：%(v)s") % {"v": number[:30]}]})
     return case

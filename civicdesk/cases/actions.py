@@ -154,6 +154,8 @@ def resolve_unit(value, field="unit"):
         unit = value
     elif value in (None, ""):
         raise ValidationFailed({field: [_("请指定承办单位")]})
+    elif "\x00" in str(value):
+        raise ValidationFailed({field: [_("单位不存在：%(v)s") % {"v": repr(value)[:30]}]})
     else:
         query = Unit.objects.filter(code=str(value))
         if str(value).isdigit():

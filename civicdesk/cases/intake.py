@@ -42,6 +42,8 @@ def _area(errors, value):
         return None
     if isinstance(value, Unit):
         unit = value
+    elif "\x00" in str(value):
+        unit = None
     else:
         query = Unit.objects.filter(code=str(value))
         if str(value).isdigit():

@@ -39,6 +39,9 @@ def check_text(errors, field, value, label, *, required=True, maximum):
     if text is None:
         errors.setdefault(field, []).append(_("%(label)s必须是文字") % {"label": label})
         return ""
+    if "\x00" in text:  # PostgreSQL cannot store it; the middleware refuses it elsewhere, not in uploads
+        errors.setdefault(field, []).append(_("%(label)s含有不允许的空字符") % {"label": label})
+        return ""
     if required and not text:
         errors.setdefault(field, []).append(_("%(label)s不能为空") % {"label": label})
     elif len(text) > maximum:
