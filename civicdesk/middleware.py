@@ -1,17 +1,43 @@
 """Request guards that apply to every part of the site."""
 
+import json
+import re
+
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
 
 
+_BAD_IN_JSON = re.compile("[\x00\ud800-\udfff]")  # NUL, and halves of surrogate pairs no encoder accepts
+
+
+def _json_has_bad_text(body):
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the API's parser answers that with its own 400
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _BAD_IN_JSON.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _any_nul(query):
     return any(NUL in text for key, values in query.lists() for text in (key, *values))
 
 
-class RefuseNulCharacters:
-    """Answers 400 to a request whose path, query or text body holds a NUL character.
+class RefuseUnstorableText:
+    """Answers 400 to a request whose path, query or text body holds a NUL character (or, in JSON, half of a
+    surrogate pair, which no database can store as text).
 
     No citizen types one, PostgreSQL cannot store or even compare one (SQLite can), and letting it reach a
     query would turn bad input into a server error. File uploads (multipart) are not inspected: a photo holds
@@ -33,12 +59,12 @@ class RefuseNulCharacters:
         if content_type == "application/x-www-form-urlencoded":
             return _any_nul(request.POST)
         if content_type.endswith("json"):
-            return b"\\u0000" in request.body or b"\x00" in request.body
+            return _json_has_bad_text(request.body)
         return False
 
     @staticmethod
     def _refuse(request):
-        message = _("输入中含有不允许的空字符（NUL）")
+        message = _("输入中含有不允许的字符（空字符或不完整的 Unicode 代理对）")
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "invalid", "detail": message, "errors": {}}, status=400)
         if request.path.startswith("/open311/"):

@@ -69,3 +69,27 @@ def test_nul_in_a_lookup_is_not_found_not_a_crash(city):
     with pytest.raises(ValidationFailed) as refused:
         intake.validate({"description": "路灯坏了", "phone": "13800138000", "area": "a2\x00"})
     assert "area" in refused.value.errors
+
+
+@pytest.mark.parametrize("text", ["x\\ud800y", "x\\udfffy", "\\u0000"])
+def test_json_with_unstorable_text_is_refused(client, city, text):
+    token, _ = Token.objects.get_or_create(user=city.operator)
+    response = client.post(
+        "/api/v1/cases/",
+        '{"description": "' + text + '", "phone": "13800138000"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert Case.objects.count() == 0
+
+
+def test_a_valid_surrogate_pair_is_accepted(client, city):
+    token, _ = Token.objects.get_or_create(user=city.operator)
+    response = client.post(
+        "/api/v1/cases/",
+        '{"description": "路灯坏了 \\ud83d\\ude00", "phone": "13800138000"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert response.status_code == 201 and Case.objects.get().description.endswith("😀")

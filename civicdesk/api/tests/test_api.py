@@ -228,3 +228,27 @@ def test_the_event_log_cannot_be_changed_through_the_api(city, submit):
     event.refresh_from_db()
     case.refresh_from_db()
     assert case.title == "小区门口路灯不亮"
+
+
+@pytest.mark.parametrize(
+    "action, body",
+    [
+        ("redispatch", {"unit": "9" * 30, "reason": "x"}),
+        ("redispatch", {"unit": "-1", "reason": "x"}),
+        ("request_extension", {"days": 10**30, "reason": "x"}),
+        ("merge", {"into": "9" * 30}),
+        ("supplement", {"text": "a" * 100_000}),
+        ("redispatch", {"unit": "zjj", "reason": "x", "version": 10**30}),
+    ],
+)
+def test_out_of_range_values_are_400_or_409_not_500(city, submit, action, body):
+    case = actions.accept(actions.dispatch(submit(), city.dispatcher, city.dept), city.handler)
+    for who in (city.dispatcher, city.handler):
+        assert act(api(who), case, action, **body).status_code in (400, 403, 409)
+    for params in (
+        {"page": "9" * 30},
+        {"unit": "9" * 30},
+        {"category": "9" * 30},
+        {"received_after": "9999-99-99"},
+    ):
+        assert api(city.dispatcher).get(CASES, params).status_code in (200, 400, 404)
