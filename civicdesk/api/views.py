@@ -3,7 +3,6 @@
 Permissions are the web's: the same visibility (cases/visibility.py) and the same action rules
 (cases/permissions.py), enforced by the same actions layer."""
 
-from django.db import transaction
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -136,9 +135,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case is in another state or changed since `version`, 400 naming the fields that are wrong."""
         if action_name not in action_forms.FORMS:
             raise NotFound()
-        case = self.get_object()
-        with transaction.atomic():
-            updated = action_forms.run(action_name, case, request.user, Values(request.data))
+        updated = action_forms.run(action_name, self.get_object(), request.user, Values(request.data))
         if not can_view(request.user, updated):
             return Response({"number": updated.number, "state": updated.state})
         return Response(self._detail(updated))

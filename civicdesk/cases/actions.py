@@ -110,7 +110,8 @@ def _apply(case, actor, action, mutate, *, expected_version=None, public=True, s
             raise _conflict(fresh, expected_version)
         fresh.version += 1
         fresh.updated_at = now
-        CaseEvent.objects.create(
+        # Callers that attach something to the event (evidence files, an API's update id) read it here.
+        fresh.last_event = CaseEvent.objects.create(
             case=fresh,
             action=action,
             from_state=from_state,

@@ -74,5 +74,4 @@ def post_update(api_key, post):
     except ActionError as exc:
         status = 403 if exc.code == "forbidden" else 400
         raise Open311Error(status, exc.message) from None
-    event = case.events.filter(action="supplement").order_by("-pk").first()
-    return {"update_id": str(event.pk), "service_request_id": case.number}
+    return {"update_id": str(case.last_event.pk), "service_request_id": case.number}

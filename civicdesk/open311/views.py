@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from civicdesk.cases.models import Case
+
 from . import requests, updates
 from .formats import FORMATS, Open311Error, render, render_error
 from .models import ApiKey, Submission
@@ -108,7 +110,7 @@ def _acknowledgement(submission):
 @endpoint("GET")
 def service_request(request, fmt, number):
     extensions = request.GET.get("extensions", "").lower() == "true"
-    case = requests.with_related(requests.Case.objects.filter(number=number)).first()
+    case = requests.with_related(Case.objects.filter(number=number)).first()
     if case is None:
         raise Open311Error(404, _("没有这个诉求：%(id)s") % {"id": number[:50]})
     return render(fmt, "service_requests", [requests.request_document(case, extensions)])

@@ -1,5 +1,5 @@
-"""A NUL character anywhere in a request is refused with 400 before it reaches a query (PostgreSQL cannot
-compare one), in the shape the part of the site that was asked uses."""
+"""Text no database can store (a NUL character; in JSON also half of a surrogate pair) is refused with 400
+before it reaches a query, in the error shape of the part of the site that was asked."""
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -7,13 +7,17 @@ from rest_framework.authtoken.models import Token
 from civicdesk.cases.models import Case
 
 
+def post_json(client, user, raw_json):
+    """POSTs a new case to the API as `user`, the body given as raw JSON text (escapes and all)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return client.post(
+        "/api/v1/cases/", raw_json, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+
+
 def test_api_refuses_nul_in_json(client, city):
-    token, _ = Token.objects.get_or_create(user=city.operator)
-    response = client.post(
-        "/api/v1/cases/",
-        '{"description": "路灯坏了", "phone": "13800138000", "area": "\\u0000"}',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+    response = post_json(
+        client, city.operator, '{"description": "路灯坏了", "phone": "13800138000", "area": "\\u0000"}'
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert Case.objects.count() == 0
@@ -73,23 +77,13 @@ def test_nul_in_a_lookup_is_not_found_not_a_crash(city):
 
 @pytest.mark.parametrize("text", ["x\\ud800y", "x\\udfffy", "\\u0000"])
 def test_json_with_unstorable_text_is_refused(client, city, text):
-    token, _ = Token.objects.get_or_create(user=city.operator)
-    response = client.post(
-        "/api/v1/cases/",
-        '{"description": "' + text + '", "phone": "13800138000"}',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
-    )
+    response = post_json(client, city.operator, '{"description": "' + text + '", "phone": "13800138000"}')
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert Case.objects.count() == 0
 
 
 def test_a_valid_surrogate_pair_is_accepted(client, city):
-    token, _ = Token.objects.get_or_create(user=city.operator)
-    response = client.post(
-        "/api/v1/cases/",
-        '{"description": "路灯坏了 \\ud83d\\ude00", "phone": "13800138000"}',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+    response = post_json(
+        client, city.operator, '{"description": "路灯坏了 \\ud83d\\ude00", "phone": "13800138000"}'
     )
     assert response.status_code == 201 and Case.objects.get().description.endswith("😀")

@@ -182,7 +182,7 @@ def case_act(request, number, action):
         with transaction.atomic():
             updated = action_forms.run(action, case, request.user, request.POST)
             if evidence:
-                event = updated.events.order_by("-id").first()
+                event = updated.last_event
                 for name, data, content_type, ext in evidence:
                     store(updated, name, data, content_type, ext, uploaded_by=request.user, event=event)
     except CaseConflict as exc:
