@@ -25,6 +25,17 @@ def fresh_reference_data():
 
 
 @pytest.fixture(autouse=True)
+def manual_dispatch(settings):
+    """Cases wait for a dispatcher unless a test turns automatic dispatch on; no model is kept between tests."""
+    from civicdesk.classifier import versions
+
+    settings.CIVICDESK_AUTO_DISPATCH_CONFIDENCE = None
+    versions.clear()
+    yield
+    versions.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "civicdesk.org",
     "civicdesk.catalogue",
     "civicdesk.cases",
+    "civicdesk.classifier",
     "civicdesk.knowledge",
     "civicdesk.open311",
     "civicdesk.api",
@@ -162,6 +163,11 @@ TASKS = {
 
 # Seconds a process keeps the catalogue's reference data (categories, SLA rules, calendar) before re-reading.
 CIVICDESK_REFERENCE_SECONDS = int(env("CIVICDESK_REFERENCE_SECONDS", "60"))
+# Smart dispatch (docs/classifier.md): suggestions at intake, and automatic dispatch of the requests whose
+# category the classifier is at least this sure of ("off": every request waits for a dispatcher).
+CIVICDESK_CLASSIFIER = env_bool("CIVICDESK_CLASSIFIER", True)
+_auto = env("CIVICDESK_AUTO_DISPATCH_CONFIDENCE", "0.9").strip().lower()
+CIVICDESK_AUTO_DISPATCH_CONFIDENCE = None if _auto in ("", "off", "none", "0") else float(_auto)
 
 # Open311 GeoReport v2 (docs/open311.md)
 OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "")

@@ -220,9 +220,45 @@ def dispatch(
             "note": note,
             "co_units": [u.name for u in co],
             "auto": chosen is None,
+            **_against_suggestion(c),
         }
 
     return _apply(case, actor, "dispatch", mutate, expected_version=expected_version)
+
+
+def _against_suggestion(c):
+    """What a person's dispatch says about the classifier's suggestion: followed or corrected."""
+    top = (c.classification or {}).get("top")
+    if not top or c.category is None:
+        return {}
+    label = top[0]["label"]
+    name = c.category.full_name
+    followed = name == label or name.startswith(label + "/") or label.startswith(name + "/")
+    return {"suggested": label, "category": name, "corrected": not followed}
+
+
+def auto_dispatch(case, unit, *, category):
+    """派单 by the classifier, as classifier.routing.decide chose: a dispatch written by the system, with the
+    model, its confidence and the words behind it in the event."""
+
+    def mutate(c, now):
+        c.to_dispatched()
+        top = c.classification["top"][0]
+        if c.category_id != category.pk:
+            c.category = category
+            deadlines.start_clock(c, c.received_at)
+        c.responsible_unit = unit
+        c.dispatched_at = now
+        return {
+            **_unit_payload(unit),
+            "auto": True,
+            "classifier": c.classification.get("model", ""),
+            "category": category.full_name,
+            "confidence": top["confidence"],
+            "because": top["because"],
+        }
+
+    return _apply(case, None, "dispatch", mutate, system=True)
 
 
 def redispatch(case, actor, unit, *, reason, expected_version=None):

@@ -121,11 +121,17 @@ def validate(data, files=(), *, require_phone=True):
     return cleaned, checked_files
 
 
-def submit(data, actor=None, files=(), *, require_phone=True):
+def submit(data, actor=None, files=(), *, require_phone=True, route=True):
     """Creates a case in state 'received' from `data` (a dict of strings, as a form or API sends it).
 
-    `files` is a sequence of (file name, bytes). Returns the case."""
+    `files` is a sequence of (file name, bytes). The classifier's suggestions are stored with the case and,
+    when `route` and the classifier is sure enough (classifier/routing.py), the case is dispatched at once.
+    Returns the case."""
+    from civicdesk.classifier import routing
+
     cleaned, checked_files = validate(data, files, require_phone=require_phone)
+    classification = routing.classify(cleaned["title"], cleaned["description"])
+    auto_category, auto_unit = routing.decide(classification, cleaned["category"], cleaned["area"])
     # No savepoint of its own: inside a caller's transaction (Open311 adds its record) one rollback is enough.
     with transaction.atomic(savepoint=False):
         now = clock.now()
@@ -158,10 +164,13 @@ def submit(data, actor=None, files=(), *, require_phone=True):
             created_by=actor if getattr(actor, "pk", None) else None,
             received_at=now,
             updated_at=now,
+            classification=classification,
         )
         deadlines.start_clock(case, now)
         case.save()
         event = record_event(case, actor, "receive", {"channel": case.channel, "kind": case.kind}, at=now)
         for name, content, content_type, ext in checked_files:
             store(case, name, content, content_type, ext, uploaded_by=actor, event=event)
+    if route and auto_unit is not None:
+        case = routing.dispatch_if_sure(case, auto_category, auto_unit)
     return case

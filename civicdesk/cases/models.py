@@ -191,6 +191,8 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     final_reason = models.TextField(_("撤回/无效原因"), blank=True)
+    # What the classifier suggested at intake and whether it dispatched by itself (classifier/routing.py).
+    classification = models.JSONField(_("智能分类"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("工单")

@@ -121,7 +121,7 @@ class Replay:
         }
         actor = self.operator if data["channel"] in ("hotline", "visit", "letter") else None
         with clock.frozen(received_at):
-            return intake.submit(data, actor=actor)
+            return intake.submit(data, actor=actor, route=False)
 
     def pick_district(self, message):
         for district, streets in self.city.districts:

@@ -19,7 +19,7 @@ def fitted(catalogue=()):
 
 def test_it_learns_and_explains():
     model = fitted()
-    best = model.suggest("公交车站", "我家门口的公交车经常晚点")[0]
+    best = model.suggest("公交车晚点", "我家门口的公交车经常晚点")[0]
     assert best.label == "交通运输" and best.score > 0
     assert any("公交" in reason for reason in best.because)
     assert model.predict(["学校收费"], ["小学收取的资料费太高"]) == ["教育文体"]

@@ -49,7 +49,7 @@ def console(request):
         answer_now = request.POST.get("answer_now") == "1"
         try:
             with transaction.atomic():
-                case = intake.submit(data, actor=request.user)
+                case = intake.submit(data, actor=request.user, route=not answer_now)
                 if answer_now:
                     case = actions.answer_directly(case, request.user, answer=answer)
         except ValidationFailed as exc:
