@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 TOP = 3
 REASONS = 5
+SURE = 0.9  # what counts as sure while automatic dispatch is off
 
 # decision codes → what the dispatcher is told (translated in the template)
 WHY = ("off", "unsure", "unknown_category", "disagrees", "no_unit")
@@ -61,6 +62,8 @@ def decide(classification, category=None, area=None):
         return None, None
     best = classification["top"][0]
     threshold = settings.CIVICDESK_AUTO_DISPATCH_CONFIDENCE
+    # "sure" drives the queue's tab of requests to look at first, automatic dispatch on or off
+    classification["sure"] = best["confidence"] >= (threshold or SURE)
     chosen = None
     if threshold is None:
         why = "off"

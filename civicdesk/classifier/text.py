@@ -229,7 +229,7 @@ class TextClassifier:
     def _held_out_scores(self, matrix, y, sample_weight, history):
         """Scores for examples the model did not see (out-of-fold), to calibrate on and to report."""
         counts = Counter(y[:history])
-        if history < 10 or min(counts.get(c, 0) for c in range(len(self.classes))) < 2:
+        if min(counts.get(c, 0) for c in range(len(self.classes))) < 2:
             return None, None
         rows = np.arange(history)
         scores = np.zeros((history, len(self.classes)))

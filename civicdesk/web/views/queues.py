@@ -22,9 +22,11 @@ from .common import case_list_queryset, paginate, roles_required, unit_choices
 
 QUEUE_TABS = [
     ("new", gettext_lazy("待派单")),
+    ("unsure", gettext_lazy("智能分类没把握")),
     ("returned", gettext_lazy("退单待审")),
     ("disputed", gettext_lazy("派单争议")),
     ("unclassified", gettext_lazy("未分类")),
+    ("auto", gettext_lazy("已自动派单待签收")),
 ]
 
 
@@ -36,7 +38,20 @@ def _queue(tab):
         return cases.filter(state=CaseState.DISPUTED).order_by("updated_at")
     if tab == "unclassified":
         return cases.filter(state=CaseState.RECEIVED, category__isnull=True).order_by("received_at")
+    if tab == "unsure":  # the classifier had no suggestion or was not sure of it (classifier/routing.py)
+        return (
+            cases.filter(state=CaseState.RECEIVED)
+            .filter(Q(classification__sure=False) | Q(classification__top__isnull=True))
+            .order_by("received_at")
+        )
+    if tab == "auto":  # dispatched by the classifier, not yet accepted: a dispatcher can still redispatch
+        return cases.filter(state=CaseState.DISPATCHED, classification__auto=True).order_by("dispatched_at")
     return cases.filter(state=CaseState.RECEIVED).order_by("received_at")
+
+
+def _suggested_category(case):
+    top = (case.classification or {}).get("top")
+    return top[0]["category"] if top else None
 
 
 @roles_required(Role.DISPATCHER)
@@ -45,7 +60,10 @@ def dispatcher_queue(request):
     counts = {key: _queue(key).count() for key, _label in QUEUE_TABS}
     page = paginate(request, case_list_queryset(_queue(tab)).select_related("area", "suggested_unit"))
     router = Router()
-    suggest = {case.pk: router.suggest(case.category_id, case.area_id) for case in page.object_list}
+    suggest = {
+        case.pk: router.suggest(case.category_id or _suggested_category(case), case.area_id)
+        for case in page.object_list
+    }
     return render(
         request,
         "web/queue.html",
@@ -64,6 +82,7 @@ def dispatcher_queue(request):
 def bulk_dispatch(request):
     """派单 for several cases at once: each to the chosen unit, or to the catalogue's unit if none is chosen.
 
+    A case with no category takes the classifier's suggested one (ticking it confirms the suggestion shown).
     Each case is its own transaction; one refusal does not stop the others, and each is reported."""
     ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
     if not ids:
@@ -75,7 +94,11 @@ def bulk_dispatch(request):
         version = request.POST.get(f"v{case.pk}", "")
         try:
             actions.dispatch(
-                case.pk, request.user, unit, expected_version=int(version) if version.isdigit() else None
+                case.pk,
+                request.user,
+                unit,
+                category=None if case.category_id else _suggested_category(case),
+                expected_version=int(version) if version.isdigit() else None,
             )
             done += 1
         except ActionError as exc:

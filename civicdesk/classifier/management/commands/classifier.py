@@ -1,6 +1,5 @@
 """civicdesk classifier train | evaluate | versions | activate | rollback (docs/classifier.md)."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,11 +22,11 @@ class ProgressBar:
             f" {time.monotonic() - self.started:5.0f} s"
         )
         if line != self.shown:
-            self.stream.write(line)
+            self.stream.write(line, ending="")
             self.stream.flush()
             self.shown = line
         if fraction >= 1:
-            self.stream.write("\n")
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -75,7 +74,7 @@ class Command(BaseCommand):
             f"training on {len(titles)} examples, {len(set(labels))} labels, {len(catalogue)} catalogue names"
         )
         model, fingerprint = training.train(
-            titles, bodies, labels, weights=weights, catalogue=catalogue, progress=ProgressBar(sys.stderr)
+            titles, bodies, labels, weights=weights, catalogue=catalogue, progress=ProgressBar(self.stderr)
         )
         self._print_metrics(model.metrics)
         if output:
