@@ -26,7 +26,7 @@ def fresh_reference_data():
 
 @pytest.fixture(autouse=True)
 def manual_dispatch(settings):
-    """Cases wait for a dispatcher unless a test turns automatic dispatch on; no model is kept between tests."""
+    """Cases wait for a dispatcher unless a test turns automatic dispatch on; no model outlives a test."""
     from civicdesk.classifier import versions
 
     settings.CIVICDESK_AUTO_DISPATCH_CONFIDENCE = None
