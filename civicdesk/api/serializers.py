@@ -35,6 +35,27 @@ class CitizenSerializer(serializers.Serializer):
     phone = serializers.CharField(source="masked_phone")
 
 
+class SuggestionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    category = serializers.IntegerField(
+        allow_null=True, help_text="category id, null if not in the catalogue"
+    )
+    confidence = serializers.FloatField(help_text="calibrated probability that this category is right")
+    because = serializers.ListField(child=serializers.CharField(), help_text="the words behind it")
+
+
+class ClassificationSerializer(serializers.Serializer):
+    """What the classifier suggested at intake (docs/classifier.md); empty without a classifier."""
+
+    model = serializers.CharField(required=False)
+    top = SuggestionSerializer(many=True, required=False)
+    sure = serializers.BooleanField(required=False)
+    auto = serializers.BooleanField(required=False, help_text="dispatched automatically")
+    why = serializers.CharField(
+        required=False, help_text="why not: off, unsure, unknown_category, disagrees or no_unit"
+    )
+
+
 class CaseSerializer(serializers.ModelSerializer):
     state_name = serializers.CharField(source="get_state_display", read_only=True)
     category = serializers.SlugRelatedField(slug_field="full_name", read_only=True)
@@ -87,9 +108,10 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseDetailSerializer(CaseSerializer):
     co_units = UnitRefSerializer(many=True, read_only=True)
     available_actions = serializers.SerializerMethodField()
+    classification = ClassificationSerializer(read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "co_units", "available_actions"]
+        fields = [*CaseSerializer.Meta.fields, "co_units", "available_actions", "classification"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -252,3 +252,21 @@ def test_out_of_range_values_are_400_or_409_not_500(city, submit, action, body):
         {"received_after": "9999-99-99"},
     ):
         assert api(city.dispatcher).get(CASES, params).status_code in (200, 400, 404)
+
+
+def test_a_new_case_shows_the_classifiers_suggestion_and_may_go_out_at_once(city, settings):
+    body = {
+        "kind": "complaint",
+        "title": "小区停水三天",
+        "description": "小区自来水停水已经三天，没有任何通知，居民生活用水非常困难。",
+        "category": "城乡建设/城市建设和市政管理/自来水供应",
+        "phone": "13800138000",
+    }
+    waiting = api(city.operator).post(CASES, body, format="json").json()
+    top = waiting["classification"]["top"]
+    assert top[0]["label"] == "城乡建设" and 0 < top[0]["confidence"] <= 1 and top[0]["because"]
+    assert waiting["state"] == "received" and waiting["classification"]["why"] == "off"
+    settings.CIVICDESK_AUTO_DISPATCH_CONFIDENCE = 0.5
+    sent = api(city.operator).post(CASES, body, format="json").json()
+    assert sent["state"] == "dispatched" and sent["responsible_unit"]["code"] == "water"
+    assert sent["classification"]["auto"] is True
