@@ -4,7 +4,8 @@ words behind it.
 Features: jieba words of the title, character 1–2-grams of the title and of the body, each block TF-IDF
 weighted (sublinear tf, l2-normalised) and the title blocks scaled down a little (a title is short, so its
 few features would otherwise dominate). Text is normalised first: lower case, runs of digits → "0", runs
-of Latin letters → "a" (house numbers and the "A3区" style of place names say nothing about the topic).
+of one or two Latin letters → "a" (house numbers and the "A3区" style of place codes say nothing about the
+topic; English words are kept).
 A linear SVM with balanced class weights scores the classes; a softmax over the scores divided by a
 temperature fitted on held-out scores turns them into calibrated probabilities.
 
@@ -24,6 +25,7 @@ import json
 import logging
 import math
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -38,7 +40,8 @@ from sklearn.svm import LinearSVC
 
 jieba.setLogLevel(logging.WARNING)
 
-FORMAT = "civicdesk-text-classifier/1"
+# bumped whenever features change: a file made for other features is refused, not misread
+FORMAT = "civicdesk-text-classifier/2"
 # What a request is about is said early; reading further costs time and adds little. Long texts are cut
 # here, in training and in use alike.
 TITLE_CHARS = 200
@@ -51,7 +54,8 @@ CROSS_VALIDATE_UP_TO = 20000
 MAX_FEATURES = {"title_words": 30000, "title_chars": 30000, "body_chars": 60000}
 
 _DIGITS = re.compile(r"[0-9]+")
-_LATIN = re.compile(r"[a-z]+")
+# one or two Latin letters standing alone: place codes such as "A3区", "K8县" (English words stay whole)
+_LATIN = re.compile(r"(?<![a-z])[a-z]{1,2}(?![a-z])")
 
 
 class ModelFileError(Exception):
@@ -229,15 +233,20 @@ class TextClassifier:
     def _held_out_scores(self, matrix, y, sample_weight, history):
         """Scores for examples the model did not see (out-of-fold), to calibrate on and to report."""
         counts = Counter(y[:history])
-        if min(counts.get(c, 0) for c in range(len(self.classes))) < 2:
+        if history < 4 or max(counts.values()) < 2:
             return None, None
         rows = np.arange(history)
         scores = np.zeros((history, len(self.classes)))
         if history <= CROSS_VALIDATE_UP_TO:
-            folds = min(5, min(counts.values()))
-            splits = StratifiedKFold(folds, shuffle=True, random_state=0).split(rows, y[:history])
+            # a class with fewer examples than folds is simply missing from some training parts
+            folds = min(5, max(2, min(counts.values())))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                splits = list(StratifiedKFold(folds, shuffle=True, random_state=0).split(rows, y[:history]))
         else:
-            splits = [train_test_split(rows, test_size=0.1, stratify=y[:history], random_state=0)]
+            rare = {c for c, n in counts.items() if n < 2}  # stratifying needs two of each
+            stratify = np.array([-1 if c in rare else c for c in y[:history]])
+            splits = [train_test_split(rows, test_size=0.1, stratify=stratify, random_state=0)]
         held = []
         extra = np.arange(history, matrix.shape[0])  # catalogue examples are always learned from
         for train, test in splits:
@@ -286,8 +295,9 @@ class TextClassifier:
             # the same word can count in the title and in the body: say it once, with its total weight
             by_name = Counter()
             for i in np.argsort(-contributions[:, k])[: 3 * reasons]:
-                if contributions[i, k] > 0:
-                    by_name[self.feature_name(columns[i])] += float(contributions[i, k])
+                name = self.feature_name(columns[i])
+                if contributions[i, k] > 0 and name:  # a space character says nothing
+                    by_name[name] += float(contributions[i, k])
             because = [name for name, _weight in by_name.most_common(reasons)]
             suggestions.append(
                 Suggestion(self.classes[k], float(probabilities[k]), float(scores[k]), because)

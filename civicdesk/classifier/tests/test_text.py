@@ -37,3 +37,28 @@ def test_the_catalogue_teaches_what_history_has_not():
     assert "卫生计生" not in {s.label for s in without.suggest("医院", "医院收费不合理", top=2)}
     model = fitted(examples)
     assert model.suggest("医院收费", "医院收费不合理，医疗纠纷没人管")[0].label == "卫生计生"
+
+
+def test_english_requests_are_learned_too():
+    """NYC 311 (shared/data/nyc311): what was reported and where → the agency that handles it."""
+    import csv
+    from pathlib import Path
+
+    from civicdesk.classifier.training import evaluate
+
+    path = Path(__file__).resolve().parents[4] / "shared/data/nyc311/service_requests_2022-05-01.csv"
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    train, test = [r for i, r in enumerate(rows) if i % 3], rows[::3]
+    model = TextClassifier().fit(
+        [r["Descriptor"] for r in train], [r["Location Type"] for r in train], [r["Agency"] for r in train]
+    )
+    assert "macro_f1" in model.metrics  # held-out metrics even with a class of a single example
+    report = evaluate(
+        model, [r["Descriptor"] for r in test], [r["Location Type"] for r in test], [r["Agency"] for r in test]
+    )
+    majority = sum(r["Agency"] == "NYPD" for r in test) / len(test)
+    assert report["accuracy"] > majority and report["accuracy"] >= 0.97
+    best = model.suggest("Street Light Out", "Street")[0]
+    assert best.label == "DOT" and {"street", "light"} & set(best.because)
+    assert model.suggest("Loud Music/Party", "Residential Building/House")[0].label == "NYPD"
