@@ -36,6 +36,8 @@ from civicdesk.classifier.text import (  # noqa: E402
     words,
 )
 
+AUTO_DISPATCH_AT = 0.9  # the default CIVICDESK_AUTO_DISPATCH_CONFIDENCE
+
 
 def read(path):
     with open(path, encoding="utf-8") as f:
@@ -44,7 +46,7 @@ def read(path):
 
 def cross_validate(titles, bodies, labels, catalogue, seeds):
     results = {"baseline": [], "shipped": []}
-    calibration = []
+    calibration, coverage = [], []
     classes = sorted(set(labels))
     for seed in range(seeds):
         folds = StratifiedKFold(5, shuffle=True, random_state=seed)
@@ -68,6 +70,8 @@ def cross_validate(titles, bodies, labels, catalogue, seeds):
             )
         truth = np.array([classes.index(y) for y in labels])
         calibration.append(calibration_error(probabilities, truth))
+        sure = probabilities.max(axis=1) >= AUTO_DISPATCH_AT
+        coverage.append((sure.mean(), (probabilities.argmax(axis=1) == truth)[sure].mean()))
     print(f"\n5-fold stratified cross-validation, {seeds} shuffles (mean, min-max)")
     for name, label in (("baseline", "TF-IDF words + linear SVM"), ("shipped", "civicdesk TextClassifier")):
         f1s = [f for f, _ in results[name]]
@@ -77,6 +81,11 @@ def cross_validate(titles, bodies, labels, catalogue, seeds):
             f"   accuracy {statistics.mean(accs):.3f}"
         )
     print(f"  expected calibration error of the shipped confidence: {statistics.mean(calibration):.3f}")
+    print(
+        f"  at the automatic-dispatch threshold {AUTO_DISPATCH_AT}:"
+        f" {statistics.mean(c for c, _ in coverage):.0%} of requests go out by themselves,"
+        f" {statistics.mean(a for _, a in coverage):.1%} of them to the right category"
+    )
 
 
 def self_training(titles, bodies, labels, catalogue, unlabelled, seeds, confidence):

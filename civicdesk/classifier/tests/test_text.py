@@ -55,7 +55,10 @@ def test_english_requests_are_learned_too():
     )
     assert "macro_f1" in model.metrics  # held-out metrics even with a class of a single example
     report = evaluate(
-        model, [r["Descriptor"] for r in test], [r["Location Type"] for r in test], [r["Agency"] for r in test]
+        model,
+        [r["Descriptor"] for r in test],
+        [r["Location Type"] for r in test],
+        [r["Agency"] for r in test],
     )
     majority = sum(r["Agency"] == "NYPD" for r in test) / len(test)
     assert report["accuracy"] > majority and report["accuracy"] >= 0.97
