@@ -249,6 +249,7 @@ def auto_dispatch(case, unit, *, category):
             deadlines.start_clock(c, c.received_at)
         c.responsible_unit = unit
         c.dispatched_at = now
+        c.classification = {**c.classification, "auto": True}
         return {
             **_unit_payload(unit),
             "auto": True,

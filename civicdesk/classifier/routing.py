@@ -56,8 +56,8 @@ def classify(title, description):
 
 
 def decide(classification, category=None, area=None):
-    """(category, unit) to dispatch to automatically, or (None, None); records the decision in
-    `classification["auto"]` (True) or `classification["why"]` (one of WHY)."""
+    """(category, unit) to dispatch to automatically, or (None, None) with the reason in
+    `classification["why"]` (one of WHY)."""
     if not classification.get("top"):
         return None, None
     best = classification["top"][0]
@@ -81,9 +81,8 @@ def decide(classification, category=None, area=None):
         chosen = category or suggested
         unit = DispatchRule.resolve(chosen, area)
         if unit is not None:
-            classification["auto"] = True
             classification["threshold"] = threshold
-            return chosen, unit
+            return chosen, unit  # `auto` is recorded by the dispatch itself, if it happens
         why = "no_unit"
     classification["why"] = why
     if threshold is not None:

@@ -80,7 +80,12 @@ def test_a_refused_automatic_dispatch_leaves_the_case_received(submit, city, aut
     city.dept2.save()
     case = submit(**BUS)
     # the catalogue's unit is inactive: DispatchRule.resolve skips it, nobody else answers for 交通运输
-    assert case.state == CaseState.RECEIVED
+    assert case.state == CaseState.RECEIVED and "auto" not in case.classification
+
+
+def test_a_channel_that_does_not_route_records_no_automatic_dispatch(submit, auto):
+    case = submit(**BUS, route=False)
+    assert case.state == CaseState.RECEIVED and "auto" not in case.classification
 
 
 def test_a_dispatcher_following_or_correcting_the_suggestion_is_recorded(submit, city):
