@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "civicdesk.catalogue",
     "civicdesk.cases",
     "civicdesk.classifier",
+    "civicdesk.insight",
     "civicdesk.knowledge",
     "civicdesk.open311",
     "civicdesk.api",

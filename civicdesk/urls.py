@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("api/", include("civicdesk.api.urls")),
+    path("", include("civicdesk.insight.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

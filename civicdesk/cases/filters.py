@@ -10,7 +10,7 @@ from civicdesk.catalogue.models import Category, Channel, Kind, Priority
 from civicdesk.org.models import Unit
 
 from . import clock
-from .models import OPEN_STATES, Case, CaseState, Resolved, Satisfied, SlaStatus
+from .models import NOT_ASSESSED, OPEN_STATES, Case, CaseState, Resolved, Satisfied, SlaStatus
 
 # These filters take an id; the OpenAPI schema cannot guess that from a filter with its own method.
 by_id = extend_schema_field(OpenApiTypes.INT)
@@ -50,6 +50,14 @@ class CaseFilter(django_filters.FilterSet):
     satisfied = django_filters.ChoiceFilter(label=_("是否满意"), choices=Satisfied.choices)
     reopened = django_filters.BooleanFilter(label=_("重办过"), method="filter_reopened")
     phone = django_filters.CharFilter(label=_("诉求人电话"), method="filter_phone")
+    # what the assessment counts (insight/assessment.py): its figures link here
+    assessed = django_filters.BooleanFilter(label=_("计入考核"), method="filter_assessed")
+    response = django_filters.ChoiceFilter(
+        label=_("首次联系"),
+        choices=(("in_time", _("按时联系")), ("late", _("联系超时"))),
+        method="filter_response",
+    )
+    replied_late = django_filters.BooleanFilter(label=_("答复超期"), field_name="replied_late")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("received_at", "received_at"), ("due_at", "due_at"), ("updated_at", "updated_at")),
@@ -95,6 +103,19 @@ class CaseFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
+
+    def filter_assessed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        counted = Q(dispatched_at__isnull=False, responsible_unit__isnull=False) & ~Q(state__in=NOT_ASSESSED)
+        return queryset.filter(counted) if value else queryset.exclude(counted)
+
+    def filter_response(self, queryset, name, value):
+        if value == "in_time":
+            return queryset.filter(first_contact_at__isnull=False, contact_late=False)
+        if value == "late":
+            return queryset.filter(contact_late=True)
+        return queryset
 
     def filter_phone(self, queryset, name, value):
         from .validation import normalize_phone

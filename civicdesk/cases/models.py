@@ -64,6 +64,8 @@ OPEN_STATES = (S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.RETURN_REQUESTED, S.DISPU
 # States in which a unit is working on it.
 WITH_UNIT_STATES = (S.DISPATCHED, S.ACCEPTED)
 FINAL_STATES = (S.CLOSED, S.MERGED, S.WITHDRAWN, S.INVALID)
+# Cases the assessment of units leaves out: not a request of their own, or no request at all.
+NOT_ASSESSED = (S.MERGED, S.WITHDRAWN, S.INVALID)
 
 
 class SlaStatus(models.TextChoices):

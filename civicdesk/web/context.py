@@ -13,10 +13,12 @@ BY_ROLE = {
     Role.LEADER: [
         ("web:workbench", _("本单位工单")),
         ("web:overview", _("单位总览")),
+        ("insight:ranking", _("考核")),
         ("web:cases", _("工单")),
     ],
     Role.SUPERVISOR: [
         ("web:overview", _("督办总览")),
+        ("insight:ranking", _("考核")),
         ("web:cases", _("工单")),
         ("web:knowledge", _("知识库")),
     ],
@@ -24,6 +26,7 @@ BY_ROLE = {
         ("web:console", _("受理台")),
         ("web:queue", _("派单")),
         ("web:overview", _("总览")),
+        ("insight:ranking", _("考核")),
         ("web:cases", _("工单")),
         ("web:knowledge", _("知识库")),
     ],

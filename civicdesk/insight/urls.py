@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+urlpatterns = [path("assessment/", views.ranking, name="ranking")]

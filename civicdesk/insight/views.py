@@ -1,0 +1,64 @@
+"""The assessment page (考核排名): units ranked by the three rates, each figure a link to its cases."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.org.models import Role, Unit
+from civicdesk.web.context import role_of
+from civicdesk.web.views.common import roles_required
+
+from . import assessment
+from .export import ranking_workbook
+from .models import AssessmentWeights
+
+
+def assessed_units(user):
+    """A leader: their unit and the units directly under it; everyone else: the city's first-level units."""
+    if role_of(user) == Role.LEADER and user.unit:
+        return [user.unit, *Unit.objects.filter(parent=user.unit, is_active=True).order_by("code")]
+    return list(
+        Unit.objects.filter(is_active=True, parent__parent__isnull=True)
+        .exclude(kind__in=["city", "center"])
+        .order_by("kind", "code")
+    )
+
+
+@roles_required(Role.LEADER, Role.SUPERVISOR)
+def ranking(request):
+    today = timezone.localdate()
+    error = None
+    try:
+        period = assessment.parse_period(request.GET, today)
+    except assessment.PeriodError as exc:
+        error, period = str(exc), assessment.month(today.year, today.month)
+    weights = AssessmentWeights.current()
+    rows = assessment.ranking(assessed_units(request.user), period, weights)
+    if request.GET.get("format") == "xlsx" and error is None:
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="assessment-{period.start:%Y%m%d}.xlsx"'
+        ranking_workbook(rows, period, weights).save(response)
+        return response
+    last_day = period.end - timezone.timedelta(days=1)
+    drill = f"received_after={period.start:%Y-%m-%d}&received_before={last_day:%Y-%m-%d}&assessed=true"
+    return render(
+        request,
+        "insight/ranking.html",
+        {
+            "rows": rows,
+            "period": period,
+            "previous": period.previous(),
+            "weights": weights,
+            "error": error,
+            "drill": drill,
+            "params": request.GET,
+            "years": range(today.year - 4, today.year + 1),
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+            "title": _("考核排名"),
+        },
+        status=400 if error else 200,
+    )
