@@ -234,26 +234,26 @@ def figures(units, period, weights=None):
         scope(period)
         .values("responsible_unit_id")
         .annotate(
-            assigned=Count("id"),
-            response_due=Count("id", filter=Q(first_contact_at__isnull=False) | Q(contact_late=True)),
-            responded=Count("id", filter=Q(first_contact_at__isnull=False, contact_late=False)),
-            rated=Count("id", filter=Q(rated_at__isnull=False) & ~Q(resolved="")),
-            resolved=Count("id", filter=Q(rated_at__isnull=False, resolved=Resolved.RESOLVED)),
-            partly=Count("id", filter=Q(rated_at__isnull=False, resolved=Resolved.PARTLY)),
-            satisfied=Count(
+            n_assigned=Count("id"),
+            n_response_due=Count("id", filter=Q(first_contact_at__isnull=False) | Q(contact_late=True)),
+            n_responded=Count("id", filter=Q(first_contact_at__isnull=False, contact_late=False)),
+            n_rated=Count("id", filter=Q(rated_at__isnull=False) & ~Q(resolved="")),
+            n_resolved=Count("id", filter=Q(rated_at__isnull=False, resolved=Resolved.RESOLVED)),
+            n_partly=Count("id", filter=Q(rated_at__isnull=False, resolved=Resolved.PARTLY)),
+            n_satisfied=Count(
                 "id",
                 filter=Q(rated_at__isnull=False, satisfied__in=[Satisfied.SATISFIED, Satisfied.BASICALLY]),
             ),
-            replied=Count("id", filter=Q(replied_at__isnull=False)),
-            on_time=Count("id", filter=Q(replied_at__isnull=False, replied_late=False)),
-            reopened=Count("id", filter=Q(reopen_count__gt=0)),
+            n_replied=Count("id", filter=Q(replied_at__isnull=False)),
+            n_on_time=Count("id", filter=Q(replied_at__isnull=False, replied_late=False)),
+            n_reopened=Count("id", filter=Q(reopen_count__gt=0)),
         )
     )
     for row in aggregates:
         for owner in owners.get(row.pop("responsible_unit_id"), ()):
             target = rows[owner]
-            for key, value in row.items():
-                setattr(target, key, getattr(target, key) + value)
+            for key, value in row.items():  # annotations are n_<field>: "resolved" is a column too
+                setattr(target, key[2:], getattr(target, key[2:]) + value)
     handled = (
         scope(period)
         .filter(replied_at__isnull=False)

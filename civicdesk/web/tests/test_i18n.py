@@ -160,6 +160,8 @@ def test_public_pages_in_english(client, city, url):
         ("handler", "/workbench/?tab=overdue"),
         ("leader", "/workbench/?tab=requests"),
         ("supervisor", "/overview/"),
+        ("supervisor", "/assessment/"),
+        ("leader", "/assessment/?period=year"),
         ("supervisor", "/cases/{number}/"),
         ("handler", "/cases/{number}/"),
         ("citizen_user", "/my/"),
