@@ -128,6 +128,7 @@ def submit(data, actor=None, files=(), *, require_phone=True, route=True):
     when `route` and the classifier is sure enough (classifier/routing.py), the case is dispatched at once.
     Returns the case."""
     from civicdesk.classifier import routing
+    from civicdesk.insight import duplicates
 
     cleaned, checked_files = validate(data, files, require_phone=require_phone)
     classification = routing.classify(cleaned["title"], cleaned["description"])
@@ -148,6 +149,9 @@ def submit(data, actor=None, files=(), *, require_phone=True, route=True):
             if not created and cleaned["name"] and not citizen.name:
                 citizen.name = cleaned["name"]
                 citizen.save(update_fields=["name"])
+        duplicate_check = duplicates.check(
+            cleaned["title"], cleaned["description"], citizen, cleaned["area"], now
+        )
         case = Case(
             number=next_number(now),
             channel=cleaned["channel"],
@@ -165,9 +169,11 @@ def submit(data, actor=None, files=(), *, require_phone=True, route=True):
             received_at=now,
             updated_at=now,
             classification=classification,
+            duplicate_check=duplicate_check,
         )
         deadlines.start_clock(case, now)
         case.save()
+        duplicates.index(case)
         event = record_event(case, actor, "receive", {"channel": case.channel, "kind": case.kind}, at=now)
         for name, content, content_type, ext in checked_files:
             store(case, name, content, content_type, ext, uploaded_by=actor, event=event)

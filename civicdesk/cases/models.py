@@ -195,6 +195,9 @@ class Case(models.Model):
     final_reason = models.TextField(_("撤回/无效原因"), blank=True)
     # What the classifier suggested at intake and whether it dispatched by itself (classifier/routing.py).
     classification = models.JSONField(_("智能分类"), default=dict, blank=True)
+    # Earlier open cases that look like the same problem, and how often this caller called
+    # (insight/duplicates.py).
+    duplicate_check = models.JSONField(_("重复诉求检查"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("工单")

@@ -36,3 +36,19 @@ class AssessmentWeights(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.order_by("pk").first() or cls()
+
+
+class TextBand(models.Model):
+    """One MinHash band key of a case's text (similarity.band_keys): how duplicates are found without
+    reading the ledger. Twelve rows per case."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField(db_index=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("文本指纹")
+        verbose_name_plural = _("文本指纹")
+
+    def __str__(self):
+        return f"{self.case_id}:{self.key}"

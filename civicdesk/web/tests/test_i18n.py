@@ -92,6 +92,7 @@ def data_strings():
         texts += [case.title, case.description, case.address, case.reply, case.citizen.name]
         texts += [case.citizen.masked_name]
         texts += strings_in(case.classification)  # the citizen's own words behind the suggestion
+        texts += strings_in(case.duplicate_check)  # earlier cases' titles
     for event in CaseEvent.objects.all():
         texts += [event.actor_name, *strings_in(event.payload)]
     for user in User.objects.all():

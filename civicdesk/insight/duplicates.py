@@ -1,0 +1,63 @@
+"""Duplicates (并单) at intake: earlier cases, still open or awaiting the callback, that are the same
+problem, and callers who keep calling.
+
+A match needs text overlap (similarity.py); the bar is lower when the same person (same phone) or the same
+place (same area) is behind both. Candidates come from the MinHash band index (TextBand) and the caller's own
+recent cases, so a lookup reads a handful of rows however large the ledger is. The result is stored on the
+new case (`Case.duplicate_check`); the dispatcher sees it in the queue and on the case page and merges with
+the merge action."""
+
+from datetime import timedelta
+
+from civicdesk.cases.models import OPEN_STATES, Case, CaseState
+
+from . import similarity as sim
+from .models import TextBand
+
+WINDOW = timedelta(days=30)
+MATCHES = 5
+CANDIDATES = 200
+REPEAT_CALLER = 3  # cases from the same phone within WINDOW, this one included, that flag a repeat caller
+LIVE_STATES = (*OPEN_STATES, CaseState.REPLIED)
+
+
+def check(title, description, citizen=None, area=None, now=None, exclude=None):
+    """{"matches": [{"number", "title", "score", "reasons"}], "caller_cases": n} for a request."""
+    since = now - WINDOW
+    grams = sim.shingles(f"{title}{description}")
+    keys = sim.band_keys(grams)
+    ids = set(
+        TextBand.objects.filter(key__in=keys, received_at__gte=since).values_list("case_id", flat=True)[
+            :CANDIDATES
+        ]
+    )
+    caller_cases = 0
+    if citizen is not None and citizen.pk:
+        mine = list(Case.objects.filter(citizen=citizen, received_at__gte=since).values_list("id", "state"))
+        caller_cases = len(mine)
+        ids |= {pk for pk, state in mine if state in LIVE_STATES}
+    ids.discard(exclude)
+    matches = []
+    candidates = Case.objects.filter(pk__in=ids, state__in=LIVE_STATES).only(
+        "number", "title", "description", "citizen_id", "area_id"
+    )
+    for case in candidates:
+        score = sim.jaccard(grams, sim.shingles(f"{case.title}{case.description}"))
+        same_person = citizen is not None and citizen.pk is not None and case.citizen_id == citizen.pk
+        same_place = area is not None and case.area_id == getattr(area, "pk", area)
+        duplicate, reasons = sim.verdict(score, same_person, same_place)
+        if duplicate:
+            matches.append(
+                {"number": case.number, "title": case.title, "score": round(score, 3), "reasons": reasons}
+            )
+    matches.sort(key=lambda m: -m["score"])
+    result = {"matches": matches[:MATCHES], "caller_cases": caller_cases + 1}
+    if result["caller_cases"] >= REPEAT_CALLER:
+        result["repeat_caller"] = True
+    return result
+
+
+def index(case):
+    """Stores the band keys of a new case's text."""
+    keys = sim.band_keys(sim.shingles(f"{case.title}{case.description}"))
+    TextBand.objects.bulk_create(TextBand(case=case, key=k, received_at=case.received_at) for k in keys)
