@@ -440,9 +440,12 @@ def reply(case, actor, *, text, expected_version=None):
     text = _reason(text, "text", _("答复内容"), REPLY_MAX)
 
     def mutate(c, now):
+        from civicdesk.insight.replies import score
+
         c.to_replied()
         c.reply = text
         c.replied_at = now
+        c.reply_quality = score(c.title, c.description, text, c.received_at, now)
         if c.first_contact_at is None:
             c.first_contact_at = now
             c.contact_late = bool(c.contact_due_at and now > c.contact_due_at)

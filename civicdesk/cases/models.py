@@ -198,6 +198,8 @@ class Case(models.Model):
     # Earlier open cases that look like the same problem, and how often this caller called
     # (insight/duplicates.py).
     duplicate_check = models.JSONField(_("重复诉求检查"), default=dict, blank=True)
+    # Scores of the latest reply: relevance, completeness, basis, timeliness, tone (insight/replies.py).
+    reply_quality = models.JSONField(_("答复质量"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("工单")
