@@ -208,6 +208,7 @@ DATA_MODULES = {
     "catalogue/taxonomy.py",  # category names of the shipped taxonomy
     "knowledge/models.py",  # Chinese stop words for the knowledge-base search
     "classifier/training.py",  # the column headers of Chinese offices' spreadsheets
+    "insight/replies.py",  # the Chinese words reply scoring looks for
 }
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 
