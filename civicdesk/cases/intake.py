@@ -3,6 +3,7 @@
 `submit` validates everything first and reports every problem at once, field by field, so a form or an API
 client can show them all; nothing is written unless the whole request is valid."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -121,24 +122,55 @@ def validate(data, files=(), *, require_phone=True):
     return cleaned, checked_files
 
 
-def submit(data, actor=None, files=(), *, require_phone=True, route=True):
-    """Creates a case in state 'received' from `data` (a dict of strings, as a form or API sends it).
+@dataclass
+class Prepared:
+    """What intake works out before it writes: checked values and files, the classifier's suggestion, the
+    known caller and the duplicate check. Computed outside the write transaction (on SQLite a write
+    transaction holds the database's one write lock)."""
 
-    `files` is a sequence of (file name, bytes). The classifier's suggestions are stored with the case and,
-    when `route` and the classifier is sure enough (classifier/routing.py), the case is dispatched at once.
-    Returns the case."""
+    cleaned: dict
+    files: list
+    classification: dict
+    auto_category: object
+    auto_unit: object
+    citizen: object
+    duplicate_check: dict
+
+
+def prepare(data, files=(), *, require_phone=True):
+    """Reads and checks everything a new case needs; writes nothing. ValidationFailed lists every problem."""
     from civicdesk.classifier import routing
     from civicdesk.insight import duplicates
 
     cleaned, checked_files = validate(data, files, require_phone=require_phone)
     classification = routing.classify(cleaned["title"], cleaned["description"])
     auto_category, auto_unit = routing.decide(classification, cleaned["category"], cleaned["area"])
+    citizen = Citizen.objects.filter(phone=cleaned["phone"]).first() if cleaned["phone"] else None
+    duplicate_check = duplicates.check(
+        cleaned["title"], cleaned["description"], citizen, cleaned["area"], clock.now()
+    )
+    return Prepared(
+        cleaned, checked_files, classification, auto_category, auto_unit, citizen, duplicate_check
+    )
+
+
+def submit(data=None, actor=None, files=(), *, require_phone=True, route=True, prepared=None):
+    """Creates a case in state 'received' from `data` (a dict of strings, as a form or API sends it).
+
+    `files` is a sequence of (file name, bytes). The classifier's suggestions are stored with the case and,
+    when `route` and the classifier is sure enough (classifier/routing.py), the case is dispatched at once.
+    A caller that holds a transaction passes `prepared` (from `prepare`, done before it). Returns the case."""
+    from civicdesk.classifier import routing
+    from civicdesk.insight import duplicates
+
+    p = prepared or prepare(data, files, require_phone=require_phone)
+    cleaned, checked_files, classification = p.cleaned, p.files, p.classification
+    auto_category, auto_unit, duplicate_check = p.auto_category, p.auto_unit, p.duplicate_check
     # No savepoint of its own: inside a caller's transaction (Open311 adds its record) one rollback is enough.
     with transaction.atomic(savepoint=False):
         now = clock.now()
-        citizen = None
+        citizen = p.citizen
         if cleaned["phone"]:
-            citizen = Citizen.objects.filter(phone=cleaned["phone"]).first()
             created = citizen is None
             if created:
                 try:
@@ -149,9 +181,6 @@ def submit(data, actor=None, files=(), *, require_phone=True, route=True):
             if not created and cleaned["name"] and not citizen.name:
                 citizen.name = cleaned["name"]
                 citizen.save(update_fields=["name"])
-        duplicate_check = duplicates.check(
-            cleaned["title"], cleaned["description"], citizen, cleaned["area"], now
-        )
         case = Case(
             number=next_number(now),
             channel=cleaned["channel"],

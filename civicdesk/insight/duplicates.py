@@ -16,7 +16,7 @@ from .models import TextBand
 
 WINDOW = timedelta(days=30)
 MATCHES = 5
-CANDIDATES = 200
+CANDIDATES = 30  # the most recent: a flood of one text must not make every lookup slower
 REPEAT_CALLER = 3  # cases from the same phone within WINDOW, this one included, that flag a repeat caller
 LIVE_STATES = (*OPEN_STATES, CaseState.REPLIED)
 
@@ -27,15 +27,19 @@ def check(title, description, citizen=None, area=None, now=None, exclude=None):
     grams = sim.shingles(f"{title}{description}")
     keys = sim.band_keys(grams)
     ids = set(
-        TextBand.objects.filter(key__in=keys, received_at__gte=since).values_list("case_id", flat=True)[
-            :CANDIDATES
-        ]
+        TextBand.objects.filter(key__in=keys, received_at__gte=since)
+        .order_by("-received_at")
+        .values_list("case_id", flat=True)[:CANDIDATES]
     )
     caller_cases = 0
     if citizen is not None and citizen.pk:
-        mine = list(Case.objects.filter(citizen=citizen, received_at__gte=since).values_list("id", "state"))
-        caller_cases = len(mine)
-        ids |= {pk for pk, state in mine if state in LIVE_STATES}
+        mine = Case.objects.filter(citizen=citizen, received_at__gte=since)
+        caller_cases = mine.count()
+        ids |= set(
+            mine.filter(state__in=LIVE_STATES)
+            .order_by("-received_at")
+            .values_list("id", flat=True)[:CANDIDATES]
+        )
     ids.discard(exclude)
     matches = []
     candidates = Case.objects.filter(pk__in=ids, state__in=LIVE_STATES).only(

@@ -43,10 +43,11 @@ class TextBand(models.Model):
     reading the ledger. Twelve rows per case."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    key = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField()
     received_at = models.DateTimeField()
 
     class Meta:
+        indexes = [models.Index(fields=["key", "received_at"], name="textband_key_time")]
         verbose_name = _("文本指纹")
         verbose_name_plural = _("文本指纹")
 

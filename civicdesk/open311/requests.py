@@ -323,8 +323,9 @@ def create(api_key, post, client_request_id=""):
 
             transaction.on_commit(lambda: process_submission.enqueue(submission.pk))
         else:
+            prepared = intake.prepare(data, require_phone=False)  # reads only: before the write lock
             with transaction.atomic():
-                case = intake.submit(data, actor=api_key.user, require_phone=False)
+                case = intake.submit(actor=api_key.user, prepared=prepared)
                 submission = Submission.objects.create(case=case, **fields)
     except ValidationFailed as exc:
         raise Open311Error(400, *intake_errors(exc)) from None
