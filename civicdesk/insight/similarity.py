@@ -38,8 +38,38 @@ def shingles(text):
     return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
 
 
+_K = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
+
+
+def text_hashes(text, size=SHINGLE):
+    """64-bit hashes of every `size`-character window (2 or 3) of an already normalised text (numpy)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < size:
+        return np.zeros(0, dtype=np.uint64)
+    windows = np.lib.stride_tricks.sliding_window_view(codes, size)
+    if size == 2:  # a third, constant "character" keeps 2-grams apart from 3-grams
+        windows = np.hstack([windows, np.full((len(windows), 1), 0x10FFFF + 1, dtype=np.uint64)])
+    return _mix(windows)
+
+
+def _mix(windows):
+    with np.errstate(over="ignore"):
+        mixed = (windows * _K[None, :]).sum(axis=1, dtype=np.uint64)
+        mixed ^= mixed >> np.uint64(33)
+        mixed *= np.uint64(0xFF51AFD7ED558CCD)
+        mixed ^= mixed >> np.uint64(29)
+    return mixed
+
+
 def _hash64(values):
-    """Stable 64-bit hashes (Python's own hash() changes from process to process)."""
+    """Stable 64-bit hashes of shingles (Python's own hash() changes from process to process).
+
+    Three-character shingles, nearly all of them, are hashed from their code points with numpy; anything
+    else with blake2b."""
+    values = list(values)
+    if values and all(len(v) == SHINGLE for v in values):
+        codes = np.frombuffer("".join(values).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        return _mix(codes.reshape(-1, SHINGLE))
     return np.array(
         [int.from_bytes(hashlib.blake2b(v.encode(), digest_size=8).digest(), "little") for v in values],
         dtype=np.uint64,
