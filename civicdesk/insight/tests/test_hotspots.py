@@ -1,0 +1,75 @@
+"""Hotspots: places read from the text, requests grouped by problem and place, the heat index's parts."""
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+from civicdesk.insight import hotspots as h
+
+NOW = datetime(2026, 11, 23, 12)
+
+
+def item(key, title, body="", person=None, days_ago=0, likes=0):
+    return h.Item(key, title, body, person or f"p{key}", NOW - timedelta(days=days_ago), likes)
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("投诉A市伊景园滨河苑捆绑销售车位", {"伊景园滨河苑"}),
+        ("A市A2区丽发新城小区附近搅拌站噪音扰民", {"丽发新城"}),
+        ("A市暮云街道丽发新城社区附近搅拌站", {"暮云街道", "丽发新城"}),
+        ("希望政府关心一下", set()),
+    ],
+)
+def test_places(title, expected):
+    assert h.places(title) == expected
+
+
+def test_requests_about_one_problem_at_one_place_are_grouped():
+    mixing = "丽发新城小区附近搅拌站噪音扰民，粉尘污染严重，晚上施工影响休息"
+    items = [
+        item(1, "A2区丽发新城小区附近搅拌站噪音扰民", mixing, days_ago=1, likes=5),
+        item(2, "丽发新城搅拌站粉尘污染严重", mixing + "，请环保部门查处", days_ago=2),
+        item(
+            3,
+            "投诉丽发新城小区附近搅拌站夜间噪音",
+            "丽发新城小区附近的搅拌站夜间施工噪音扰民，粉尘也大",
+            days_ago=3,
+        ),
+        item(4, "丽发新城小区停车位收费太高", "丽发新城小区物业停车位收费太高，每月八百元", days_ago=1),
+        item(5, "梅溪湖公园晚上路灯不亮", "梅溪湖公园步道路灯晚上不亮，散步很不安全", days_ago=1),
+    ]
+    found = h.mine(items, NOW)
+    assert len(found) == 1
+    spot = found[0]
+    assert {m.key for m in spot.members} == {1, 2, 3} and spot.place == "丽发新城"
+    assert spot.people == 3 and spot.support == 5
+    assert spot.first_at == NOW - timedelta(days=3) and spot.last_at == NOW - timedelta(days=1)
+    assert "搅拌站" in spot.representative.title
+
+
+def test_near_repeats_join_without_a_place():
+    text = "供销合作社在岗失业职工多年社保未缴，请求有关部门督促追缴，保障职工合法权益"
+    found = h.mine([item(1, "职工社保未缴", text), item(2, "职工社保未缴问题", "再次反映：" + text)], NOW)
+    assert len(found) == 1 and found[0].place == ""
+
+
+def test_heat_index():
+    members = [item(1, "a", person="x", days_ago=0, likes=3), item(2, "b", person="y", days_ago=0, likes=0)]
+    value, people, support, growth = h.heat(members, NOW)
+    # two requests, both in the last 7 days, none in the 7 before: growth 1 + 2/2 = 2; recency 1
+    assert (people, support, growth) == (2, 3, 2.0)
+    assert value == pytest.approx((math.log1p(2) + math.log1p(2) + 0.5 * math.log1p(3)) * 1 * 2)
+    old = [item(1, "a", days_ago=30), item(2, "b", days_ago=30)]
+    value_old, *_ = h.heat(old, NOW)
+    assert value_old == pytest.approx((math.log1p(2) * 2) * 0.5)  # one half-life ago, no growth
+    assert h.heat(old, NOW, half_life_days=None)[0] == pytest.approx(math.log1p(2) * 2)
+    # more people and more support make it hotter
+    crowd = [item(i, "a", days_ago=30, likes=10) for i in range(6)]
+    assert h.heat(crowd, NOW)[0] > value_old
+
+
+def test_too_few_requests():
+    assert h.mine([item(1, "一条")], NOW) == []
