@@ -62,3 +62,41 @@ def ranking(request):
         },
         status=400 if error else 200,
     )
+
+
+HOTSPOT_DAYS = (30, 90, 180)
+HOTSPOT_TOP = 20
+
+
+@roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
+def hotspot_list(request):
+    """热点: the hottest problems among the cases of the last 30/90/180 days, mined when asked.
+
+    A leader sees the hotspots among their unit's cases; everyone else, the city's."""
+    from civicdesk.cases import clock
+    from civicdesk.cases.models import Case
+
+    from . import hotspots
+
+    days = int(request.GET["days"]) if request.GET.get("days") in {str(d) for d in HOTSPOT_DAYS} else 90
+    now = clock.now()
+    cases = Case.objects.filter(received_at__gte=now - timezone.timedelta(days=days)).exclude(
+        state__in=["invalid", "withdrawn"]
+    )
+    if role_of(request.user) == Role.LEADER and request.user.unit:
+        cases = cases.filter(responsible_unit__path__startswith=request.user.unit.path)
+    rows = cases.values_list("pk", "number", "title", "description", "citizen_id", "received_at")
+    numbers = {}
+    items = []
+    for pk, number, title, description, citizen_id, received_at in rows.iterator(chunk_size=5000):
+        numbers[pk] = number
+        items.append(hotspots.Item(pk, title, description, citizen_id or f"case-{pk}", received_at))
+    found = hotspots.mine(items, now, top=HOTSPOT_TOP)
+    for spot in found:
+        spot.numbers = [numbers[m.key] for m in spot.members]
+        spot.representative_number = numbers[spot.representative.key]
+    return render(
+        request,
+        "insight/hotspots.html",
+        {"hotspots": found, "days": days, "choices": HOTSPOT_DAYS, "scanned": len(items)},
+    )

@@ -8,17 +8,24 @@ from civicdesk.org.models import Role
 PUBLIC = [("web:submit", _("提交诉求")), ("web:track", _("查询进度"))]
 BY_ROLE = {
     Role.OPERATOR: [("web:console", _("受理台")), ("web:cases", _("工单")), ("web:knowledge", _("知识库"))],
-    Role.DISPATCHER: [("web:queue", _("派单")), ("web:cases", _("工单")), ("web:knowledge", _("知识库"))],
+    Role.DISPATCHER: [
+        ("web:queue", _("派单")),
+        ("web:cases", _("工单")),
+        ("insight:hotspots", _("热点")),
+        ("web:knowledge", _("知识库")),
+    ],
     Role.HANDLER: [("web:workbench", _("本单位工单")), ("web:cases", _("工单"))],
     Role.LEADER: [
         ("web:workbench", _("本单位工单")),
         ("web:overview", _("单位总览")),
         ("insight:ranking", _("考核")),
+        ("insight:hotspots", _("热点")),
         ("web:cases", _("工单")),
     ],
     Role.SUPERVISOR: [
         ("web:overview", _("督办总览")),
         ("insight:ranking", _("考核")),
+        ("insight:hotspots", _("热点")),
         ("web:cases", _("工单")),
         ("web:knowledge", _("知识库")),
     ],
@@ -27,6 +34,7 @@ BY_ROLE = {
         ("web:queue", _("派单")),
         ("web:overview", _("总览")),
         ("insight:ranking", _("考核")),
+        ("insight:hotspots", _("热点")),
         ("web:cases", _("工单")),
         ("web:knowledge", _("知识库")),
     ],

@@ -73,3 +73,22 @@ def test_heat_index():
 
 def test_too_few_requests():
     assert h.mine([item(1, "一条")], NOW) == []
+
+
+def test_the_hotspot_page_ranks_the_ledgers_problems(client, city, submit):
+    mixing = "丽发新城小区附近搅拌站噪音扰民，粉尘污染严重，晚上施工影响休息"
+    cases = [
+        submit(title="丽发新城小区附近搅拌站噪音扰民", description=mixing, phone=f"1380000000{i}")
+        for i in range(3)
+    ]
+    submit(
+        title="梅溪湖公园路灯不亮",
+        description="梅溪湖公园步道路灯晚上不亮，散步很不安全",
+        phone="13900000000",
+    )
+    client.force_login(city.supervisor)
+    page = client.get("/hotspots/", {"days": "30"}).content.decode()
+    assert "丽发新城" in page and all(c.number in page for c in cases)
+    assert "梅溪湖公园路灯不亮" not in page
+    client.force_login(city.handler)
+    assert client.get("/hotspots/").status_code == 403

@@ -162,6 +162,7 @@ def test_public_pages_in_english(client, city, url):
         ("leader", "/workbench/?tab=requests"),
         ("supervisor", "/overview/"),
         ("supervisor", "/assessment/"),
+        ("dispatcher", "/hotspots/"),
         ("leader", "/assessment/?period=year"),
         ("supervisor", "/cases/{number}/"),
         ("handler", "/cases/{number}/"),
@@ -209,6 +210,7 @@ DATA_MODULES = {
     "knowledge/models.py",  # Chinese stop words for the knowledge-base search
     "classifier/training.py",  # the column headers of Chinese offices' spreadsheets
     "insight/replies.py",  # the Chinese words reply scoring looks for
+    "insight/hotspots.py",  # the Chinese place words hotspot mining looks for
 }
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 
