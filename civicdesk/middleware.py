@@ -40,8 +40,9 @@ class RefuseUnstorableText:
     surrogate pair, which no database can store as text).
 
     No citizen types one, PostgreSQL cannot store or even compare one (SQLite can), and letting it reach a
-    query would turn bad input into a server error. File uploads (multipart) are not inspected: a photo holds
-    NUL bytes, and its other fields are checked where they are read."""
+    query would turn bad input into a server error. A multipart body is inspected (its text fields only: a
+    photo holds NUL bytes) for the machine interfaces, Open311 and the API; the web forms show their own
+    message next to the field."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,8 +57,14 @@ class RefuseUnstorableText:
         if NUL in request.path or _any_nul(request.GET):
             return True
         content_type = request.content_type or ""
-        if content_type == "application/x-www-form-urlencoded":
-            return _any_nul(request.POST)
+        machine = request.path.startswith(("/api/", "/open311/"))
+        if content_type == "application/x-www-form-urlencoded" or (
+            machine and content_type == "multipart/form-data"
+        ):
+            try:
+                return _any_nul(request.POST)
+            except Exception:  # a body Django cannot parse: the view's own request.POST answers 400
+                return False
         if content_type.endswith("json"):
             return _json_has_bad_text(request.body)
         return False

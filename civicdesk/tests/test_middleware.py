@@ -56,6 +56,15 @@ def test_form_posts_with_nul_are_refused_but_uploads_pass(client, city):
     assert response.status_code == 302 and Case.objects.count() == 1
 
 
+def test_multipart_posts_to_open311_with_nul_are_refused(client, city):
+    """Found by the Open311 fuzzer on PostgreSQL: a NUL in service_request_id reached a case lookup."""
+    for endpoint in ("requests", "servicerequestupdates"):
+        response = client.post(
+            f"/open311/v2/{endpoint}.json", {"service_request_id": "\x00", "description": "x"}
+        )
+        assert response.status_code == 400 and response.json()[0]["code"] == 400
+
+
 def test_nul_inside_a_multipart_form_gets_a_field_message(client, city):
     response = client.post(
         "/submit/",
