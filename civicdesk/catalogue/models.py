@@ -32,6 +32,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("热线电话")
     VISIT = "visit", _("走访")
     LETTER = "letter", _("来信")
+    PROACTIVE = "proactive", _("未诉先办")  # a task raised by the hotline itself, from a hotspot
 
 
 class Category(models.Model):

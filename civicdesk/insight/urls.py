@@ -6,4 +6,5 @@ app_name = "insight"
 urlpatterns = [
     path("assessment/", views.ranking, name="ranking"),
     path("hotspots/", views.hotspot_list, name="hotspots"),
+    path("hotspots/task/", views.hotspot_task, name="hotspot_task"),
 ]

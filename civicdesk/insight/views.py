@@ -95,8 +95,71 @@ def hotspot_list(request):
     for spot in found:
         spot.numbers = [numbers[m.key] for m in spot.members]
         spot.representative_number = numbers[spot.representative.key]
+    from civicdesk.web.views.common import unit_choices
+
+    may_act = role_of(request.user) in (Role.DISPATCHER, Role.ADMIN)
     return render(
         request,
         "insight/hotspots.html",
-        {"hotspots": found, "days": days, "choices": HOTSPOT_DAYS, "scanned": len(items)},
+        {
+            "hotspots": found,
+            "days": days,
+            "choices": HOTSPOT_DAYS,
+            "scanned": len(items),
+            "units": unit_choices() if may_act else [],
+            "may_act": may_act,
+        },
     )
+
+
+@roles_required(Role.DISPATCHER)
+def hotspot_task(request):
+    """From a hotspot: a proactive task (未诉先办) for one unit, or a topic of the month (每月一题) with
+    one task per unit. Each task is a case of channel 'proactive', dispatched at once, that names the
+    requests behind it, so it has a deadline, a workbench row and an assessment like any case."""
+    from django.contrib import messages
+    from django.db import transaction
+    from django.shortcuts import redirect
+
+    from civicdesk.cases import actions, intake
+    from civicdesk.cases.errors import ActionError
+    from civicdesk.catalogue.models import Channel, Kind
+
+    back = redirect(f"{request.path.rsplit('task/', 1)[0]}?days={request.POST.get('days', '90')}")
+    if request.method != "POST":
+        return back
+    units = [u for u in request.POST.getlist("units") if u]
+    title = (request.POST.get("title") or "").strip()
+    members = [n for n in (request.POST.get("members") or "").split(",") if n.strip()][:200]
+    topic = request.POST.get("topic") == "1"
+    if not units or not title:
+        messages.error(request, _("请填写任务标题并至少选择一个承办单位"))
+        return back
+    prefix = _("每月一题") if topic else _("未诉先办")
+    description = _("%(kind)s：%(title)s\n来源：热点问题，相关诉求 %(n)d 件：%(numbers)s\n%(note)s") % {
+        "kind": prefix,
+        "title": title,
+        "n": len(members),
+        "numbers": _("、").join(members),
+        "note": (request.POST.get("note") or "").strip(),
+    }
+    try:
+        with transaction.atomic():
+            for unit in units:
+                case = intake.submit(
+                    {
+                        "channel": Channel.PROACTIVE,
+                        "kind": Kind.SUGGESTION,
+                        "title": f"{prefix}{_('：')}{title}"[:200],
+                        "description": description,
+                    },
+                    actor=request.user,
+                    require_phone=False,
+                    route=False,
+                )
+                actions.dispatch(case, request.user, unit, note=prefix)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return back
+    messages.success(request, _("已创建并派发 %(n)d 项任务") % {"n": len(units)})
+    return back

@@ -92,3 +92,38 @@ def test_the_hotspot_page_ranks_the_ledgers_problems(client, city, submit):
     assert "梅溪湖公园路灯不亮" not in page
     client.force_login(city.handler)
     assert client.get("/hotspots/").status_code == 403
+
+
+def test_a_hotspot_becomes_tasks_for_several_units(client, city, submit):
+    from civicdesk.cases.models import Case
+
+    mixing = "丽发新城小区附近搅拌站噪音扰民，粉尘污染严重，晚上施工影响休息"
+    members = [
+        submit(title="丽发新城小区附近搅拌站噪音扰民", description=mixing, phone=f"1380000000{i}")
+        for i in range(3)
+    ]
+    client.force_login(city.dispatcher)
+    page = client.get("/hotspots/", {"days": "30"}).content.decode()
+    assert 'data-testid="task-1"' in page
+    response = client.post(
+        "/hotspots/task/",
+        {
+            "title": "丽发新城搅拌站噪音粉尘",
+            "units": [city.district.pk, city.dept.pk],
+            "members": ",".join(m.number for m in members),
+            "topic": "1",
+            "note": "请两单位联合整治",
+            "days": "30",
+        },
+    )
+    assert response.status_code == 302
+    tasks = list(Case.objects.filter(channel="proactive").order_by("pk"))
+    assert {t.responsible_unit for t in tasks} == {city.district, city.dept}
+    for task in tasks:
+        assert task.state == "dispatched" and task.title.startswith("每月一题")
+        assert all(m.number in task.description for m in members) and "联合整治" in task.description
+    # nothing is created without a unit, and only dispatchers may create
+    client.post("/hotspots/task/", {"title": "x", "members": ""})
+    assert Case.objects.filter(channel="proactive").count() == 2
+    client.force_login(city.supervisor)
+    assert client.post("/hotspots/task/", {"title": "x", "units": [city.dept.pk]}).status_code == 403
