@@ -20,6 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import Category, DispatchRule, Kind, Priority
+from civicdesk.catalogue.taxonomy import same_line
 from civicdesk.org.models import Unit
 
 from . import clock, deadlines, permissions
@@ -233,8 +234,7 @@ def _against_suggestion(c):
         return {}
     label = top[0]["label"]
     name = c.category.full_name
-    followed = name == label or name.startswith(label + "/") or label.startswith(name + "/")
-    return {"suggested": label, "category": name, "corrected": not followed}
+    return {"suggested": label, "category": name, "corrected": not same_line(name, label)}
 
 
 def auto_dispatch(case, unit, *, category):

@@ -5,19 +5,13 @@ Each process keeps one snapshot and rereads it when it is older than CIVICDESK_R
 in the process where an administrator saved a change (signals in apps.py clear it). Model instances handed out
 here are shared: read them, never save them."""
 
-import threading
-import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
-_lock = threading.Lock()
-_snapshot = None
+from civicdesk.refreshing import Refreshing
 
 
 @dataclass
 class Snapshot:
-    loaded_at: float
     categories: dict = field(default_factory=dict)  # id → Category (parent resolved from the snapshot)
     by_full_name: dict = field(default_factory=dict)
     children: dict = field(default_factory=dict)  # id → [active child Category]
@@ -35,7 +29,7 @@ class Snapshot:
 def _load():
     from .models import Category, SlaRule, WorkdayOverride
 
-    snapshot = Snapshot(loaded_at=time.monotonic())
+    snapshot = Snapshot()
     categories = list(Category.objects.all())
     snapshot.categories = {c.pk: c for c in categories}
     for category in categories:
@@ -51,20 +45,12 @@ def _load():
     return snapshot
 
 
+_cache = Refreshing(_load)
+
+
 def current():
-    global _snapshot
-    snapshot = _snapshot
-    if snapshot is None or time.monotonic() - snapshot.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS:
-        with _lock:
-            snapshot = _snapshot
-            if (
-                snapshot is None
-                or time.monotonic() - snapshot.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS
-            ):
-                snapshot = _snapshot = _load()
-    return snapshot
+    return _cache.get()
 
 
 def clear(**_ignored):
-    global _snapshot
-    _snapshot = None
+    _cache.clear()

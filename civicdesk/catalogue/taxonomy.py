@@ -14,6 +14,16 @@ class TaxonomyError(ValueError):
     pass
 
 
+def within(name, ancestor):
+    """Whether the category full name `name` is `ancestor` or lies under it (城乡建设/… within 城乡建设)."""
+    return name == ancestor or name.startswith(ancestor + "/")
+
+
+def same_line(a, b):
+    """Whether two category full names are one category or one lies under the other."""
+    return within(a, b) or within(b, a)
+
+
 def read_rows(source):
     """Rows of (level1, level2, level3) from a path or text; errors name the line."""
     text = (

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import DispatchRule
+from civicdesk.catalogue.taxonomy import within
 
 from . import versions
 
@@ -37,7 +38,8 @@ def _category(label):
 
 def classify(title, description):
     """The stored form of the active classifier's suggestions for this text ({} without a classifier)."""
-    model = versions.current().model
+    loaded = versions.current()
+    model = loaded.model
     if model is None:
         return {}
     suggestions = model.suggest(title or "", description or "", top=TOP, reasons=REASONS)
@@ -52,7 +54,7 @@ def classify(title, description):
                 "because": s.because,
             }
         )
-    return {"model": versions.current().name, "top": top}
+    return {"model": loaded.name, "top": top}
 
 
 def decide(classification, category=None, area=None):
@@ -71,11 +73,7 @@ def decide(classification, category=None, area=None):
         why = "unsure"
     elif best["category"] is None or (suggested := _category(best["category"])) is None:
         why = "unknown_category"
-    elif (
-        category is not None
-        and category.pk != suggested.pk
-        and not category.full_name.startswith(suggested.full_name + "/")
-    ):
+    elif category is not None and not within(category.full_name, suggested.full_name):
         why = "disagrees"
     else:
         chosen = category or suggested

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
+from civicdesk.catalogue.taxonomy import same_line
+
 from .text import TextClassifier, fingerprint
 
 CORRECTION_WEIGHT = 3.0
@@ -109,10 +111,6 @@ def label_at(full_name, level):
     return "/".join(full_name.split("/")[:level])
 
 
-def _followed(suggested, label):
-    return label == suggested or label.startswith(suggested + "/") or suggested.startswith(label + "/")
-
-
 def ledger_examples(level=1):
     """(titles, bodies, labels, weights, corrections) from the cases whose category a person confirmed."""
     from civicdesk.cases.models import Case, CaseState
@@ -140,7 +138,7 @@ def ledger_examples(level=1):
             continue  # dispatched by the classifier and not yet taken up: nobody has confirmed it yet
         label = label_at(full_name, level)
         top = classification.get("top") or []
-        corrected = bool(top) and not _followed(label_at(top[0]["label"], level), label)
+        corrected = bool(top) and not same_line(label_at(top[0]["label"], level), label)
         corrections += corrected
         titles.append(title)
         bodies.append(description)

@@ -7,8 +7,6 @@ suggestions (manual dispatch) and a warning is logged, once per reload."""
 
 import hashlib
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from civicdesk.refreshing import Refreshing
+
 from .models import ClassifierVersion
 from .text import ModelFileError, TextClassifier
 
@@ -24,8 +24,6 @@ SHIPPED = Path(__file__).parent / "data" / "default.npz"
 SHIPPED_NAME = "shipped"
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_loaded = None
 
 
 @dataclass
@@ -33,7 +31,6 @@ class Loaded:
     model: TextClassifier | None  # None: no suggestions, dispatch by hand
     name: str  # "v<id>", "shipped" or "off"
     version_id: int | None
-    loaded_at: float
     problem: str = ""
 
 
@@ -48,9 +45,8 @@ def _read(version):
 
 
 def _load():
-    now = time.monotonic()
     if not settings.CIVICDESK_CLASSIFIER:
-        return Loaded(None, "off", None, now)
+        return Loaded(None, "off", None)
     version = ClassifierVersion.objects.filter(is_active=True).first()
     name = str(version) if version else SHIPPED_NAME
     try:
@@ -58,25 +54,20 @@ def _load():
     except (OSError, ModelFileError) as exc:
         problem = f"{exc.__class__.__name__}: {exc}"
         log.warning("classifier %s cannot be loaded, requests go to manual dispatch: %s", name, problem)
-        return Loaded(None, name, getattr(version, "pk", None), now, problem)
-    return Loaded(model, name, getattr(version, "pk", None), now)
+        return Loaded(None, name, getattr(version, "pk", None), problem)
+    return Loaded(model, name, getattr(version, "pk", None))
+
+
+_cache = Refreshing(_load)
 
 
 def current():
     """The Loaded classifier of this moment (its `model` is None when there is none to use)."""
-    global _loaded
-    loaded = _loaded
-    if loaded is None or time.monotonic() - loaded.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS:
-        with _lock:
-            loaded = _loaded
-            if loaded is None or time.monotonic() - loaded.loaded_at > settings.CIVICDESK_REFERENCE_SECONDS:
-                loaded = _loaded = _load()
-    return loaded
+    return _cache.get()
 
 
 def clear(**_ignored):
-    global _loaded
-    _loaded = None
+    _cache.clear()
 
 
 def save(model, *, source, fingerprint, level=1, note="", user=None, use_now=False):

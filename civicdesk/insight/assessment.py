@@ -46,6 +46,10 @@ class Period:
     end: date  # exclusive
 
     @property
+    def last_day(self):
+        return self.end - timedelta(days=1)
+
+    @property
     def label(self):
         if self.kind == "month":
             return _("%(y)d年%(m)d月") % {"y": self.start.year, "m": self.start.month}
@@ -53,7 +57,7 @@ class Period:
             return _("%(y)d年第%(q)d季度") % {"y": self.start.year, "q": (self.start.month - 1) // 3 + 1}
         if self.kind == "year":
             return _("%(y)d年") % {"y": self.start.year}
-        return f"{self.start:%Y-%m-%d} – {self.end - timedelta(days=1):%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d} – {self.last_day:%Y-%m-%d}"
 
     def bounds(self):
         zone = timezone.get_current_timezone()

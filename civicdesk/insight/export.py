@@ -46,7 +46,7 @@ def ranking_workbook(rows, period, weights):
             )
             % {
                 "start": f"{period.start:%Y-%m-%d}",
-                "end": f"{period.end - timezone.timedelta(days=1):%Y-%m-%d}",
+                "end": f"{period.last_day:%Y-%m-%d}",
                 "r": weights.response,
                 "s": weights.resolution,
                 "m": weights.satisfaction,

@@ -1,15 +1,25 @@
-"""The assessment page (考核排名): units ranked by the three rates, each figure a link to its cases."""
+"""The assessment page (考核排名), ranking units by the three rates with each figure a link to its cases, and
+the hotspot page (热点) with its proactive tasks."""
 
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.cases import actions, clock, intake
+from civicdesk.cases.errors import ActionError
+from civicdesk.cases.models import Case, CaseState
+from civicdesk.catalogue.models import Channel, Kind
 from civicdesk.org.models import Role, Unit
 from civicdesk.web.context import role_of
-from civicdesk.web.views.common import roles_required
+from civicdesk.web.views.common import roles_required, unit_choices
 
-from . import assessment
+from . import assessment, hotspots
 from .export import ranking_workbook
 from .models import AssessmentWeights
 
@@ -42,8 +52,7 @@ def ranking(request):
         response["Content-Disposition"] = f'attachment; filename="assessment-{period.start:%Y%m%d}.xlsx"'
         ranking_workbook(rows, period, weights).save(response)
         return response
-    last_day = period.end - timezone.timedelta(days=1)
-    drill = f"received_after={period.start:%Y-%m-%d}&received_before={last_day:%Y-%m-%d}&assessed=true"
+    drill = f"received_after={period.start:%Y-%m-%d}&received_before={period.last_day:%Y-%m-%d}&assessed=true"
     return render(
         request,
         "insight/ranking.html",
@@ -68,20 +77,21 @@ HOTSPOT_DAYS = (30, 90, 180)
 HOTSPOT_TOP = 20
 
 
+def _days(params):
+    """The hotspot window asked for, one of HOTSPOT_DAYS (90 otherwise)."""
+    value = params.get("days")
+    return int(value) if value in {str(d) for d in HOTSPOT_DAYS} else 90
+
+
 @roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
 def hotspot_list(request):
     """热点: the hottest problems among the cases of the last 30/90/180 days, mined when asked.
 
     A leader sees the hotspots among their unit's cases; everyone else, the city's."""
-    from civicdesk.cases import clock
-    from civicdesk.cases.models import Case
-
-    from . import hotspots
-
-    days = int(request.GET["days"]) if request.GET.get("days") in {str(d) for d in HOTSPOT_DAYS} else 90
+    days = _days(request.GET)
     now = clock.now()
-    cases = Case.objects.filter(received_at__gte=now - timezone.timedelta(days=days)).exclude(
-        state__in=["invalid", "withdrawn"]
+    cases = Case.objects.filter(received_at__gte=now - timedelta(days=days)).exclude(
+        state__in=[CaseState.INVALID, CaseState.WITHDRAWN]
     )
     if role_of(request.user) == Role.LEADER and request.user.unit:
         cases = cases.filter(responsible_unit__path__startswith=request.user.unit.path)
@@ -95,7 +105,6 @@ def hotspot_list(request):
     for spot in found:
         spot.numbers = [numbers[m.key] for m in spot.members]
         spot.representative_number = numbers[spot.representative.key]
-    from civicdesk.web.views.common import unit_choices
 
     may_act = role_of(request.user) in (Role.DISPATCHER, Role.ADMIN)
     return render(
@@ -117,15 +126,7 @@ def hotspot_task(request):
     """From a hotspot: a proactive task (未诉先办) for one unit, or a topic of the month (每月一题) with
     one task per unit. Each task is a case of channel 'proactive', dispatched at once, that names the
     requests behind it, so it has a deadline, a workbench row and an assessment like any case."""
-    from django.contrib import messages
-    from django.db import transaction
-    from django.shortcuts import redirect
-
-    from civicdesk.cases import actions, intake
-    from civicdesk.cases.errors import ActionError
-    from civicdesk.catalogue.models import Channel, Kind
-
-    back = redirect(f"{request.path.rsplit('task/', 1)[0]}?days={request.POST.get('days', '90')}")
+    back = redirect(f"{reverse('insight:hotspots')}?days={_days(request.POST)}")
     if request.method != "POST":
         return back
     units = [u for u in request.POST.getlist("units") if u]
