@@ -16,12 +16,16 @@ def make_user(username, role, unit=None, **extra):
 
 @pytest.fixture(autouse=True)
 def fresh_reference_data():
-    """Each test starts without a catalogue snapshot read in an earlier test's (rolled back) transaction."""
+    """Each test starts without a catalogue snapshot or API keys read in an earlier test's (rolled back)
+    transaction."""
     from civicdesk.catalogue import reference
+    from civicdesk.open311.models import forget_checked_keys
 
     reference.clear()
+    forget_checked_keys()
     yield
     reference.clear()
+    forget_checked_keys()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ the merge action."""
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 from civicdesk.cases.models import OPEN_STATES, Case, CaseState
 
 from . import similarity as sim
@@ -26,33 +28,34 @@ def check(title, description, citizen=None, area=None, now=None, exclude=None):
     since = now - WINDOW
     grams = sim.shingles(f"{title}{description}")
     keys = sim.band_keys(grams)
-    ids = set(
+    # One query: the newest cases sharing a band key (a sliced subquery), read as plain rows.
+    by_text = (
         TextBand.objects.filter(key__in=keys, received_at__gte=since)
         .order_by("-received_at")
-        .values_list("case_id", flat=True)[:CANDIDATES]
+        .values("case_id")[:CANDIDATES]
     )
+    candidates = Q(pk__in=by_text)
     caller_cases = 0
     if citizen is not None and citizen.pk:
         mine = Case.objects.filter(citizen=citizen, received_at__gte=since)
         caller_cases = mine.count()
-        ids |= set(
-            mine.filter(state__in=LIVE_STATES)
-            .order_by("-received_at")
-            .values_list("id", flat=True)[:CANDIDATES]
+        candidates |= Q(
+            pk__in=mine.filter(state__in=LIVE_STATES).order_by("-received_at").values("pk")[:CANDIDATES]
         )
-    ids.discard(exclude)
+    rows = Case.objects.filter(candidates, state__in=LIVE_STATES)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    rows = rows.values_list("number", "title", "description", "citizen_id", "area_id")
     matches = []
-    candidates = Case.objects.filter(pk__in=ids, state__in=LIVE_STATES).only(
-        "number", "title", "description", "citizen_id", "area_id"
-    )
-    for case in candidates:
-        score = sim.jaccard(grams, sim.shingles(f"{case.title}{case.description}"))
-        same_person = citizen is not None and citizen.pk is not None and case.citizen_id == citizen.pk
-        same_place = area is not None and case.area_id == getattr(area, "pk", area)
+    area_id = getattr(area, "pk", area)
+    for number, case_title, case_description, citizen_id, case_area_id in rows:
+        score = sim.jaccard(grams, sim.shingles(f"{case_title}{case_description}"))
+        same_person = citizen is not None and citizen.pk is not None and citizen_id == citizen.pk
+        same_place = area is not None and case_area_id == area_id
         duplicate, reasons = sim.verdict(score, same_person, same_place)
         if duplicate:
             matches.append(
-                {"number": case.number, "title": case.title, "score": round(score, 3), "reasons": reasons}
+                {"number": number, "title": case_title, "score": round(score, 3), "reasons": reasons}
             )
     matches.sort(key=lambda m: -m["score"])
     result = {"matches": matches[:MATCHES], "caller_cases": caller_cases + 1}

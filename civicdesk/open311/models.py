@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import time
 import uuid
 
 from django.conf import settings
@@ -60,16 +61,40 @@ class ApiKey(models.Model):
 
     @classmethod
     def authenticate(cls, raw_key):
-        """The active key for `raw_key`, or None."""
+        """The active key for `raw_key`, or None.
+
+        A process remembers a key it has checked for KEY_CACHE_SECONDS, so a busy integration is not one
+        database read per request; a key revoked or a user deactivated stops working within that time
+        (at once in the process where the change was saved)."""
         if not raw_key or len(raw_key) > 200:
             return None
-        key = cls.objects.select_related("user__unit").filter(digest=_digest(raw_key), is_active=True).first()
+        digest = _digest(raw_key)
+        now = time.monotonic()
+        remembered = _checked_keys.get(digest)
+        if remembered is not None and now - remembered[1] < KEY_CACHE_SECONDS:
+            key = remembered[0]
+        else:
+            key = cls.objects.select_related("user__unit").filter(digest=digest, is_active=True).first()
+            if key is not None:
+                if len(_checked_keys) >= KEY_CACHE_SIZE:
+                    _checked_keys.clear()
+                _checked_keys[digest] = (key, now)
         if key is None or not key.user.is_active:
             return None
-        now = timezone.now()
-        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-            cls.objects.filter(pk=key.pk).update(last_used_at=now)
+        moment = timezone.now()
+        if key.last_used_at is None or (moment - key.last_used_at).total_seconds() > 60:
+            key.last_used_at = moment
+            cls.objects.filter(pk=key.pk).update(last_used_at=moment)
         return key
+
+
+KEY_CACHE_SECONDS = 10
+KEY_CACHE_SIZE = 1000
+_checked_keys = {}  # digest -> (key, monotonic time it was read)
+
+
+def forget_checked_keys(**_ignored):
+    _checked_keys.clear()
 
 
 class Submission(models.Model):
@@ -107,3 +132,8 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.api_key.name} {self.token}"
+
+
+models.signals.post_save.connect(forget_checked_keys, sender=ApiKey)
+models.signals.post_delete.connect(forget_checked_keys, sender=ApiKey)
+models.signals.post_save.connect(forget_checked_keys, sender=settings.AUTH_USER_MODEL)

@@ -303,10 +303,6 @@ def create(api_key, post, client_request_id=""):
     """A POST requests → (submission, created). A retried POST with the same client request id returns the
     first submission. Nothing is written when anything is wrong."""
     client_request_id = client_request_id.strip()[:100]
-    if client_request_id:
-        earlier = Submission.objects.filter(api_key=api_key, client_request_id=client_request_id).first()
-        if earlier is not None:
-            return earlier, False
     category, attributes = check_post(post)
     data = intake_data(post, category, attributes)
     fields = {
@@ -330,7 +326,9 @@ def create(api_key, post, client_request_id=""):
     except ValidationFailed as exc:
         raise Open311Error(400, *intake_errors(exc)) from None
     except IntegrityError:
-        # The same client request id, sent twice at once: the other one won; answer with its case.
+        # A retry: the unique client request id refused the second record (and the whole transaction with
+        # it), so the retry answers with the first case. Retries are rare; checking for one before the work
+        # would cost every request a read.
         earlier = Submission.objects.filter(api_key=api_key, client_request_id=client_request_id).first()
         if earlier is None:
             raise

@@ -34,3 +34,32 @@ def test_authenticate_refuses_nonsense(db, city):
     assert ApiKey.authenticate(raw) == key
     for wrong in ("", None, raw + "x", "x" * 10_000):
         assert ApiKey.authenticate(wrong) is None
+
+
+def test_a_key_revoked_in_the_admin_stops_at_once_and_everywhere_within_seconds(db, city, monkeypatch):
+    """Checked keys are remembered for a few seconds per process; saving a key forgets them at once."""
+    from civicdesk.open311 import models
+
+    key, raw = ApiKey.issue("App", city.operator)
+    assert ApiKey.authenticate(raw) == key
+    key.is_active = False
+    key.save()  # as the admin does: this process forgets the keys it checked
+    assert ApiKey.authenticate(raw) is None
+
+    key.is_active = True
+    key.save()
+    assert ApiKey.authenticate(raw) == key
+    # Another process revoked it (here: an update that sends no signal): refused once the memory expires.
+    ApiKey.objects.filter(pk=key.pk).update(is_active=False)
+    assert ApiKey.authenticate(raw) == key
+    later = models.time.monotonic() + models.KEY_CACHE_SECONDS + 1
+    monkeypatch.setattr(models.time, "monotonic", lambda: later)
+    assert ApiKey.authenticate(raw) is None
+
+
+def test_deactivating_the_keys_account_stops_its_key(db, city):
+    key, raw = ApiKey.issue("App", city.operator)
+    assert ApiKey.authenticate(raw) == key
+    city.operator.is_active = False
+    city.operator.save()
+    assert ApiKey.authenticate(raw) is None
