@@ -18,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,19 @@ def prepare(env):
     return raw, service_code
 
 
+def free_port():
+    """A free port below Linux's ephemeral range (32768+), where the client's closed connections linger."""
+    for _ in range(100):
+        port = random.randint(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port")
+
+
 def start_server(env, port, workers):
     server = subprocess.Popen(
         [
@@ -89,6 +103,8 @@ def start_server(env, port, workers):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
+                server.port = port
+                time.sleep(3)  # the first worker answers; let the others finish starting (warm-up)
                 return server
         except OSError:
             time.sleep(0.2)
@@ -204,8 +220,7 @@ def report(mode, bare, intake, seconds):
 def bench(name, database_url, data_dir, args):
     env = environment(database_url, data_dir)
     raw_key, service_code = prepare(env)
-    port = random.randint(20000, 40000)
-    server = start_server(env, port, args.workers)
+    server = start_server(env, free_port(), args.workers)
     words = ["路灯不亮", "噪音扰民", "井盖破损", "垃圾未清运", "占道经营", "停水", "违章搭建", "公交晚点"]
 
     def open311_body(thread_no, n):
@@ -223,6 +238,7 @@ def bench(name, database_url, data_dir, args):
     def bare_body(thread_no, n):
         return {"description": f"{random.choice(words)}（{thread_no}-{n}）"}
 
+    port = server.port
     full = Load(port, "/open311/v2/requests.json", open311_body)
     bare = Load(port, "/bench/bare", bare_body)
     try:
@@ -230,9 +246,9 @@ def bench(name, database_url, data_dir, args):
     finally:
         stop_server(server)
     # The same with batch services: the POST is checked and stored, a token answers, a worker makes the case.
-    server = start_server(dict(env, OPEN311_BATCH="true"), port + 1, args.workers)
-    queued = Load(port + 1, "/open311/v2/requests.json", open311_body, ack="token")
-    bare_b = Load(port + 1, "/bench/bare", bare_body)
+    server = start_server(dict(env, OPEN311_BATCH="true"), free_port(), args.workers)
+    queued = Load(server.port, "/open311/v2/requests.json", open311_body, ack="token")
+    bare_b = Load(server.port, "/bench/bare", bare_body)
     try:
         interleave(args, bare_b, queued)
     finally:

@@ -2,7 +2,7 @@
 
 civicdesk serve [addr:port]   run the web server (prints the demo accounts when demo data is loaded)
 civicdesk demo [--if-empty]   build the demo city and its cases
-civicdesk worker              run a background task worker (database queue)
+civicdesk worker              run background tasks and the periodic jobs (SLA sweep, notifications)
 civicdesk sla_sweep           mark cases approaching or past their deadlines
 civicdesk <any manage.py command>
 """
@@ -10,9 +10,7 @@ civicdesk <any manage.py command>
 import os
 import sys
 
-ALIASES = {
-    "worker": "db_worker",
-}
+ALIASES = {}
 
 
 def main(argv=None):

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "civicdesk.knowledge",
     "civicdesk.open311",
     "civicdesk.api",
+    "civicdesk.notify",
+    "civicdesk.background",
     "civicdesk.demo",
     "civicdesk.web",
 ]
@@ -161,6 +163,24 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Periodic jobs every `civicdesk worker` runs (docs/deploy.md): the SLA sweep and sending due notifications.
+CIVICDESK_SLA_SWEEP_SECONDS = float(env("CIVICDESK_SLA_SWEEP_SECONDS", "60"))
+CIVICDESK_NOTIFY_POLL_SECONDS = float(env("CIVICDESK_NOTIFY_POLL_SECONDS", "5"))
+
+# Notifications (docs/notifications.md). E-mail through Django's backends; SMS through a pluggable backend.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "12345@localhost")
+CIVICDESK_SMS_BACKEND = env("CIVICDESK_SMS_BACKEND", "civicdesk.notify.sms.ConsoleBackend")
+CIVICDESK_SMS_URL = env("CIVICDESK_SMS_URL")
+CIVICDESK_SMS_TOKEN = env("CIVICDESK_SMS_TOKEN")
+CIVICDESK_SMS_TIMEOUT = float(env("CIVICDESK_SMS_TIMEOUT", "10"))
 
 # Seconds a process keeps the catalogue's reference data (categories, SLA rules, calendar) before re-reading.
 CIVICDESK_REFERENCE_SECONDS = int(env("CIVICDESK_REFERENCE_SECONDS", "60"))

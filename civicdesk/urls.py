@@ -14,6 +14,7 @@ urlpatterns = [
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("api/", include("civicdesk.api.urls")),
     path("", include("civicdesk.insight.urls")),
+    path("", include("civicdesk.notify.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

@@ -21,7 +21,7 @@ def warm():
         if settings.CIVICDESK_CLASSIFIER:
             loaded = versions.current()
             if loaded.model is not None:
-                loaded.model.suggest("路灯不亮", "")  # the title's words load jieba's dictionary
+                loaded.model.suggest("warm-up", "")  # cutting the title (any text) loads jieba
     except Exception:  # a database not migrated yet, a missing model: first use will say so
         log.warning("warm-up skipped; the first requests will be slower", exc_info=True)
     finally:

@@ -21,6 +21,7 @@ from django_fsm import TransitionNotAllowed
 from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import Category, DispatchRule, Kind, Priority
 from civicdesk.catalogue.taxonomy import same_line
+from civicdesk.notify import outbox
 from civicdesk.org.models import Unit
 
 from . import clock, deadlines, permissions
@@ -122,12 +123,13 @@ def _apply(case, actor, action, mutate, *, expected_version=None, public=True, s
             created_at=now,
             **_actor_fields(actor),
         )
+        outbox.write(fresh.last_event, fresh)  # who hears of it, in the same transaction
     return fresh
 
 
 def record_event(case, actor, action, payload, *, public=True, at=None):
     """Appends an event that changes no case field (used by intake and the SLA sweep)."""
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         from_state=case.state,
@@ -137,6 +139,8 @@ def record_event(case, actor, action, payload, *, public=True, at=None):
         created_at=at or clock.now(),
         **_actor_fields(actor),
     )
+    outbox.write(event, case)
+    return event
 
 
 # --- helpers -------------------------------------------------------------------------------------------

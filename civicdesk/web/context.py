@@ -1,6 +1,7 @@
 """Template context: the navigation each role sees."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import Role
@@ -56,4 +57,13 @@ def navigation(request):
     for name, label in items:
         url = reverse(name)
         nav.append({"url": url, "label": label, "active": path.startswith(url) and url != "/"})
-    return {"nav": nav, "role": role_of(user)}
+    return {"nav": nav, "role": role_of(user), "unread_notifications": _unread(user)}
+
+
+def _unread(user):
+    """The number of unread in-app notifications, counted only if the page shows it."""
+    if not user.is_authenticated:
+        return 0
+    from civicdesk.notify.views import unread_count
+
+    return SimpleLazyObject(lambda: unread_count(user))
