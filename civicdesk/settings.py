@@ -94,6 +94,10 @@ TEMPLATES = [
 ]
 
 
+# Django's SQLite backend with a write gate (civicdesk/db/sqlite/base.py): writers queue on a file lock.
+SQLITE_ENGINE = "civicdesk.db.sqlite"
+
+
 def database_config():
     """PostgreSQL (or any URL) from DATABASE_URL; otherwise SQLite in WAL mode under DATA_DIR.
 
@@ -104,11 +108,12 @@ def database_config():
     if url:
         config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
         if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["ENGINE"] = SQLITE_ENGINE
             config["OPTIONS"] = sqlite_options()
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         "NAME": str(DATA_DIR / "civicdesk.sqlite3"),
         "OPTIONS": sqlite_options(),
         # A file, not the in-memory default: tests race real connections against it, as production does.

@@ -100,7 +100,7 @@ def test_the_worker_sweeps_and_sends_on_its_own_until_stopped(city, submit, gate
         assert worker.wait(timeout=30) is not None
 
 
-def test_a_failing_job_does_not_stop_the_others(caplog):
+def test_a_failing_job_does_not_stop_the_others(db, caplog):
     ran = []
 
     def broken():

@@ -1,0 +1,1 @@
+"""Database backends of our own (only a thin SQLite subclass; PostgreSQL uses Django's)."""
