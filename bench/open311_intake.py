@@ -8,8 +8,8 @@ acknowledged request is in the database exactly once with its event.
 
     .venv/bin/python bench/open311_intake.py [--seconds 20] [--concurrency 8] [--workers 4] [--db both]
 
-Classification and duplicate checks join the intake path with their features (issues 5 and 6); this script
-measures whatever the path holds when it runs."""
+The intake path includes classification, the duplicate check and the citizen's acknowledgment notification;
+this script measures whatever the path holds when it runs. Figures and their reading: docs/api.md."""
 
 import argparse
 import http.client
