@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/civicdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint system-packages messages test-sqlite test-postgres postgres-up demo clean
+.PHONY: run test install lint system-packages messages test-sqlite test-postgres postgres-up redis-up demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ postgres-up:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
+# Redis for the scale-out test (RQ workers); started here when it is down and installed.
+redis-up:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	  if command -v redis-server >/dev/null 2>&1; then \
+	    echo "Redis is down; starting it"; \
+	    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null; \
+	    for i in 1 2 3 4 5; do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; \
+	  else echo "No Redis here: the RQ test will be skipped"; fi; }
+
 # Debian packages the tests use: headless Chromium for the browser tests (CJK fonts make their screenshots
 # legible) and gettext, whose xgettext checks that the translation catalogues cover every string.
 # Installed when missing and we may (root with apt); otherwise those tests skip and say why.
@@ -55,10 +64,10 @@ messages: install
 	cd civicdesk && ../$(BIN)/django-admin makemessages -l en -l zh_Hans -i "*/tests/*" --no-obsolete
 	cd civicdesk && ../$(BIN)/django-admin compilemessages
 
-test-sqlite: install
+test-sqlite: install redis-up
 	DATABASE_URL= $(BIN)/pytest
 
-test-postgres: install postgres-up
+test-postgres: install postgres-up redis-up
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 test: lint system-packages test-sqlite test-postgres

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "civicdesk.org",
     "civicdesk.catalogue",
     "civicdesk.cases",
@@ -163,11 +164,12 @@ CIVICDESK_MAX_ATTACHMENT_BYTES = int(env("CIVICDESK_MAX_ATTACHMENT_BYTES", str(1
 # A case is "approaching" its deadline once this share of its handling time has passed.
 CIVICDESK_APPROACHING_SHARE = float(env("CIVICDESK_APPROACHING_SHARE", "0.8"))
 
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Background tasks (docs/deploy.md): the database queue by default, Redis (RQ) when one machine is not enough.
+TASKS_BACKEND = env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND.startswith("django_tasks_rq"):
+    TASKS["default"]["QUEUES"] = ["default"]
+RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
 
 # Periodic jobs every `civicdesk worker` runs (docs/deploy.md): the SLA sweep and sending due notifications.
 CIVICDESK_SLA_SWEEP_SECONDS = float(env("CIVICDESK_SLA_SWEEP_SECONDS", "60"))

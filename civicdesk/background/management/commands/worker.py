@@ -18,8 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run each periodic job once and exit")
         parser.add_argument("--periodic-only", action="store_true", help="no task queue, only the jobs")
         parser.add_argument("--no-periodic", action="store_true", help="only the task queue")
+        parser.add_argument("--burst", action="store_true", help="RQ: run the queued tasks, then exit")
 
-    def handle(self, *args, once=False, periodic_only=False, no_periodic=False, **options):
+    def handle(self, *args, once=False, periodic_only=False, no_periodic=False, burst=False, **options):
         if once:
             for name, result in periodic.run_once().items():
                 self.stdout.write(f"{name}: {result}")
@@ -29,14 +30,15 @@ class Command(BaseCommand):
             if periodic_only:
                 stop.wait()
             else:
-                self.run_queue()
+                self.run_queue(burst)
         finally:
             if stop is not None:
                 stop.set()
 
-    def run_queue(self):
+    def run_queue(self, burst=False):
         backend = settings.TASKS["default"]["BACKEND"]
         if backend.startswith("django_tasks_rq"):
-            call_command("rqworker", "default", with_scheduler=False)
+            # RQ runs the tasks through django-tasks-rq's job class (it calls the Task, not a bare function).
+            call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=burst)
         else:
             call_command("db_worker")
