@@ -178,7 +178,7 @@ def test_staff_pages_in_english(client, city, worked_case, who, url):
 
 def test_the_citizens_tracking_page_in_english(client, city, worked_case):
     c = english(client)
-    c.get("/track/", {"number": worked_case.number, "phone": "13800138000"})
+    c.post("/track/", {"number": worked_case.number, "phone": "13800138000"})
     response = c.get(f"/track/{worked_case.number}/")
     assert response.status_code == 200
     assert untranslated_text(response) == []

@@ -55,10 +55,10 @@ def test_citizen_submits_tracks_and_rates_through_the_portal(client, city):
     # Another browser proves ownership with number and phone; the wrong phone gets the same "not found".
     other = type(client)()
     assert (
-        "没有找到" in other.get("/track/", {"number": case.number, "phone": "13900000000"}).content.decode()
+        "没有找到" in other.post("/track/", {"number": case.number, "phone": "13900000000"}).content.decode()
     )
     assert other.get(f"/track/{case.number}/").status_code == 404
-    response = other.get("/track/", {"number": case.number, "phone": "13800138000"})
+    response = other.post("/track/", {"number": case.number, "phone": "13800138000"})
     assert response.status_code == 302
     page = other.get(f"/track/{case.number}/").content.decode()
     assert "138****8000" in page and "13800138000" not in page

@@ -140,11 +140,14 @@ def submitted(request, number):
 
 
 def track(request):
-    """A citizen follows their case with its number and the phone they gave."""
-    number = (request.GET.get("number") or "").strip()[:30]
-    phone = (request.GET.get("phone") or "").strip()[:30]
+    """A citizen follows their case with its number and the phone they gave.
+
+    The form is posted, never sent as a query string: a phone number in a URL ends up in every access log
+    and proxy on the way. A link may carry the case number alone (?number=...) to fill it in."""
+    number = (request.POST.get("number") or request.GET.get("number") or "").strip()[:30]
+    phone = (request.POST.get("phone") or "").strip()[:30]
     error = None
-    if number or phone:
+    if request.method == "POST":
         if not number or not phone:
             error = _("请同时填写工单编号和联系电话")
         elif not normalize_phone(phone):
