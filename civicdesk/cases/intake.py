@@ -112,11 +112,11 @@ def validate(data, files=(), *, require_phone=True):
     cleaned["longitude"] = _coordinate(errors, "longitude", data.get("longitude"), -180, 180, _("经度"))
     checked_files = []
     for name, content in files:
-        content_type, ext, problem = check_upload(name, content)
+        stored, content_type, ext, problem = check_upload(name, content)
         if problem:
             errors.setdefault("attachments", []).append(problem)
         else:
-            checked_files.append((name, content, content_type, ext))
+            checked_files.append((name, stored, content_type, ext))
     if errors:
         raise ValidationFailed(errors)
     return cleaned, checked_files

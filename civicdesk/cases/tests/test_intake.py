@@ -1,12 +1,16 @@
 """Bad input at intake gets a clear message per field and writes nothing."""
 
+import io
+
 import pytest
 
 from civicdesk.cases import intake
 from civicdesk.cases.errors import ValidationFailed
 from civicdesk.cases.models import Attachment, Case, CaseEvent, Citizen
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from .images import jpeg_with_gps, png, png_claiming
+
+PNG = png()
 
 
 def refused(submit, files=(), **fields):
@@ -127,7 +131,7 @@ def test_good_attachment_is_stored_with_the_case(city, settings, tmp_path):
         files=[("现场.png", PNG)],
     )
     attachment = Attachment.objects.get(case=case)
-    assert attachment.content_type == "image/png" and attachment.size == len(PNG)
+    assert attachment.content_type == "image/png" and attachment.size == attachment.file.size > 0
     assert attachment.event.action == "receive"
     assert case.area == city.street and str(case.latitude) == "28.100000"
     assert case.title == "路灯坏了"  # a title is made from the description when none is given
@@ -136,3 +140,31 @@ def test_good_attachment_is_stored_with_the_case(city, settings, tmp_path):
 def test_title_too_long(city, submit):
     errors = refused(submit, title="长" * 201)
     assert errors == {"title": ["标题不能超过200字（现为201字）"]}
+
+
+def test_a_photo_loses_its_gps_position_and_camera_but_keeps_its_orientation(city, settings, tmp_path):
+    from PIL import Image
+
+    from .images import GPS_IFD
+
+    settings.MEDIA_ROOT = tmp_path
+    original = jpeg_with_gps(size=(60, 40), orientation=6)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)  # the camera wrote where it was
+    case = intake.submit(
+        {"description": "路灯坏了", "phone": "13800138000"}, files=[("IMG_0001.jpg", original)]
+    )
+    stored = Attachment.objects.get(case=case).file.read()
+    picture = Image.open(io.BytesIO(stored))
+    assert picture.format == "JPEG" and dict(picture.getexif()) == {}
+    assert b"CameraMaker" not in stored
+    assert picture.size == (40, 60)  # turned upright, as the orientation tag said
+
+
+def test_a_file_that_only_pretends_to_be_an_image_is_refused(city, submit):
+    errors = refused(submit, files=[("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)])
+    assert "已损坏" in errors["attachments"][0]
+
+
+def test_a_decompression_bomb_is_refused_without_decoding_it(city, submit):
+    errors = refused(submit, files=[("bomb.png", png_claiming(60000, 60000))])
+    assert "已损坏或过大" in errors["attachments"][0]

@@ -161,11 +161,11 @@ def _evidence(request):
     checked, problems = [], []
     for upload in files:
         data = upload.read()
-        content_type, ext, problem = check_upload(upload.name, data)
+        stored, content_type, ext, problem = check_upload(upload.name, data)
         if problem:
             problems.append(problem)
         else:
-            checked.append((upload.name, data, content_type, ext))
+            checked.append((upload.name, stored, content_type, ext))
     if problems:
         raise ValidationFailed({"attachments": problems})
     return checked
