@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civicdesk.open311",
     "civicdesk.api",
     "civicdesk.notify",
+    "civicdesk.ratelimit",
     "civicdesk.background",
     "civicdesk.demo",
     "civicdesk.web",
@@ -188,6 +189,12 @@ CIVICDESK_SMS_BACKEND = env("CIVICDESK_SMS_BACKEND", "civicdesk.notify.sms.Conso
 CIVICDESK_SMS_URL = env("CIVICDESK_SMS_URL")
 CIVICDESK_SMS_TOKEN = env("CIVICDESK_SMS_TOKEN")
 CIVICDESK_SMS_TIMEOUT = float(env("CIVICDESK_SMS_TIMEOUT", "10"))
+
+# Rate limits on public endpoints (civicdesk/ratelimit/limits.py for the defaults), e.g.
+# CIVICDESK_RATE_LIMITS="track=30/10m,submit=off". Behind a reverse proxy, set CIVICDESK_TRUSTED_PROXIES to
+# the number of proxies that append to X-Forwarded-For, so that limits count citizens, not the proxy.
+CIVICDESK_RATE_LIMITS = dict(item.split("=", 1) for item in env_list("CIVICDESK_RATE_LIMITS") if "=" in item)
+CIVICDESK_TRUSTED_PROXIES = int(env("CIVICDESK_TRUSTED_PROXIES", "0"))
 
 # Seconds a process keeps the catalogue's reference data (categories, SLA rules, calendar) before re-reading.
 CIVICDESK_REFERENCE_SECONDS = int(env("CIVICDESK_REFERENCE_SECONDS", "60"))

@@ -27,6 +27,12 @@ def deliver_notifications():
     return deliver_due()
 
 
+def forget_rate_counters():
+    from civicdesk.ratelimit.limits import forget_old
+
+    return forget_old()
+
+
 @dataclass
 class Job:
     name: str
@@ -38,6 +44,7 @@ def schedule():
     return [
         Job("sla_sweep", sla_sweep, settings.CIVICDESK_SLA_SWEEP_SECONDS),
         Job("deliver_notifications", deliver_notifications, settings.CIVICDESK_NOTIFY_POLL_SECONDS),
+        Job("forget_rate_counters", forget_rate_counters, 3600),
     ]
 
 

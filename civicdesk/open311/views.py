@@ -1,6 +1,7 @@
 """GeoReport v2 endpoints. Each answers in the format its URL ends with; every error is a GeoReport error
 document with the matching HTTP status (403 bad key, 404 unknown resource, 400 otherwise)."""
 
+import math
 import uuid
 from functools import wraps
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from civicdesk.cases.models import Case
+from civicdesk.ratelimit import limits
 
 from . import requests, updates
 from .formats import FORMATS, Open311Error, render, render_error
@@ -32,9 +34,15 @@ def endpoint(*methods):
                 jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id", "")
                 if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION:
                     raise Open311Error(404, _("没有这个辖区：%(j)s") % {"j": jurisdiction[:50]})
+                if request.method == "GET":
+                    limits.hit("open311_get", limits.client_of(request))
                 return view(request, fmt, **kwargs)
             except Open311Error as error:
                 return render_error(fmt, error)
+            except limits.RateLimited as error:
+                response = render_error(fmt, Open311Error(429, str(error)))
+                response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+                return response
 
         return wrapper
 
@@ -42,9 +50,11 @@ def endpoint(*methods):
 
 
 def api_key_of(request):
+    """The request's API key; each POST counts against that key's rate limit."""
     key = ApiKey.authenticate(request.POST.get("api_key") or request.GET.get("api_key", ""))
     if key is None:
         raise Open311Error(403, _("api_key 缺失或无效"))
+    limits.hit("open311_post", f"key{key.pk}")
     return key
 
 

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from civicdesk.ratelimit.web import limited
+
 from .views import console, knowledge, public, queues, staff
 
 app_name = "web"
@@ -14,7 +16,11 @@ urlpatterns = [
     path("track/<str:number>/<str:action>/", public.citizen_act, name="citizen_act"),
     path("my/", public.my_cases, name="my_cases"),
     path("register/", public.register, name="register"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path(
+        "login/",
+        limited("login")(auth_views.LoginView.as_view(template_name="web/login.html")),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", public.healthz, name="healthz"),
     # staff

@@ -19,6 +19,7 @@ from civicdesk.cases.validation import normalize_phone
 from civicdesk.cases.visibility import can_view, find_for_citizen, visible_cases
 from civicdesk.catalogue.models import Category, Channel, Kind
 from civicdesk.org.models import Role, User
+from civicdesk.ratelimit.web import limited
 
 from ..context import role_of
 from .common import case_list_queryset, paginate, roles_required
@@ -109,6 +110,7 @@ def _photos(request):
     return [(upload.name, upload.read()) for upload in uploads]
 
 
+@limited("submit")
 def submit(request):
     user = request.user if request.user.is_authenticated else None
     categories = list(Category.objects.filter(is_active=True).values_list("full_name", flat=True))
@@ -139,6 +141,7 @@ def submitted(request, number):
     return render(request, "web/submitted.html", {"case": case})
 
 
+@limited("track")
 def track(request):
     """A citizen follows their case with its number and the phone they gave.
 
@@ -257,6 +260,7 @@ class RegisterForm(forms.Form):
         return phone
 
 
+@limited("register")
 def register(request):
     """An optional citizen account: the requests submitted while logged in are listed under 我的诉求."""
     form = RegisterForm(request.POST or None)
