@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "civicdesk.monitoring.requests.CountRequests",  # first: it times everything below it
     "django.middleware.security.SecurityMiddleware",
     # Static files served by the application itself (no CDN, no separate web server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -190,6 +191,9 @@ CIVICDESK_SMS_BACKEND = env("CIVICDESK_SMS_BACKEND", "civicdesk.notify.sms.Conso
 CIVICDESK_SMS_URL = env("CIVICDESK_SMS_URL")
 CIVICDESK_SMS_TOKEN = env("CIVICDESK_SMS_TOKEN")
 CIVICDESK_SMS_TIMEOUT = float(env("CIVICDESK_SMS_TIMEOUT", "10"))
+
+# /metrics (Prometheus) answers loopback addresses, or anyone with this bearer token.
+CIVICDESK_METRICS_TOKEN = env("CIVICDESK_METRICS_TOKEN")
 
 # Rate limits on public endpoints (civicdesk/ratelimit/limits.py for the defaults), e.g.
 # CIVICDESK_RATE_LIMITS="track=30/10m,submit=off". Behind a reverse proxy, set CIVICDESK_TRUSTED_PROXIES to

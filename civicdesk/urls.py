@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.monitoring.views import metrics
+
 admin.site.site_header = _("civicdesk 诉求台账")
 admin.site.site_title = "civicdesk"
 admin.site.index_title = _("台账管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("api/", include("civicdesk.api.urls")),
