@@ -87,7 +87,7 @@ def free_port():
     raise SystemExit("no free port")
 
 
-def start_server(env, port, workers):
+def start_server(env, port, workers, settle=3):
     server = subprocess.Popen(
         [
             VENV_BIN / "gunicorn",
@@ -107,7 +107,7 @@ def start_server(env, port, workers):
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 server.port = port
-                time.sleep(3)  # the first worker answers; let the others finish starting (warm-up)
+                time.sleep(settle)  # the first worker answers; let the others finish starting (warm-up)
                 return server
         except OSError:
             time.sleep(0.2)

@@ -126,3 +126,27 @@ def test_the_loop_repeats_each_job_at_its_interval():
     stop.set()
     thread.join(timeout=5)
     assert ticks["slow"] == 1 and ticks["fast"] >= 4
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_in_the_middle_of_a_sweep_leaves_no_case_half_warned(city, submit, gateway, tmp_path):
+    cases = overdue_cases(city, submit, 150)
+    env = worker_env(tmp_path, gateway)
+    first = subprocess.Popen(civicdesk("worker", "--once"), env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not CaseEvent.objects.filter(action="sla_overdue").exists():
+        time.sleep(0.01)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    warned_before = CaseEvent.objects.filter(action="sla_overdue").count()
+    assert 0 < warned_before < len(cases)  # killed in the middle of its sweep
+    # No case is marked overdue without its warning event, nor warned without being marked.
+    overdue_ids = set(Case.objects.filter(sla_status=SlaStatus.OVERDUE).values_list("pk", flat=True))
+    warned_ids = set(CaseEvent.objects.filter(action="sla_overdue").values_list("case_id", flat=True))
+    assert overdue_ids == warned_ids
+
+    second = subprocess.run(civicdesk("worker", "--once"), env=env, timeout=180)
+    assert second.returncode == 0
+    per_case = Counter(CaseEvent.objects.filter(action="sla_overdue").values_list("case_id", flat=True))
+    assert len(per_case) == len(cases) and set(per_case.values()) == {1}
+    assert Case.objects.filter(sla_status=SlaStatus.OVERDUE).count() == len(cases)
