@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "civicdesk.api",
     "civicdesk.notify",
     "civicdesk.ratelimit",
+    "civicdesk.board",
     "civicdesk.background",
     "civicdesk.backup",
     "civicdesk.demo",

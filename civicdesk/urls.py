@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("civicdesk.api.urls")),
     path("", include("civicdesk.insight.urls")),
     path("", include("civicdesk.notify.urls")),
+    path("", include("civicdesk.board.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

@@ -108,6 +108,8 @@ FORMS = {
         ActionForm("withdraw", (Field("reason", _("撤回原因")),), style="danger"),
         ActionForm("urge", (Field("note", _("催办意见")),), style="secondary"),
         ActionForm("supplement", (Field("text", _("补充内容")),), style="secondary"),
+        ActionForm("withhold_publication", (Field("reason", _("不予公示原因")),), style="secondary"),
+        ActionForm("publish", (Field("reason", _("恢复公示理由")),), style="secondary"),
     ]
 }
 

@@ -631,3 +631,31 @@ def urge(case, actor, *, note, expected_version=None):
         return {"note": note}
 
     return _apply(case, actor, "urge", mutate, expected_version=expected_version)
+
+
+def withhold_publication(case, actor, *, reason, expected_version=None):
+    """不予公示: keeps a case off the public board (privacy, security, a minor involved), with the reason."""
+    reason = _reason(reason)
+
+    def mutate(c, now):
+        if c.publication_withheld:
+            raise TransitionNotAllowed()
+        c.publication_withheld, c.publication_note = True, reason
+        return {"reason": reason}
+
+    return _apply(
+        case, actor, "withhold_publication", mutate, expected_version=expected_version, public=False
+    )
+
+
+def publish(case, actor, *, reason, expected_version=None):
+    """恢复公示: puts a withheld case back on the public board."""
+    reason = _reason(reason)
+
+    def mutate(c, now):
+        if not c.publication_withheld:
+            raise TransitionNotAllowed()
+        c.publication_withheld, c.publication_note = False, ""
+        return {"reason": reason}
+
+    return _apply(case, actor, "publish", mutate, expected_version=expected_version, public=False)

@@ -199,6 +199,9 @@ class Case(models.Model):
     # (insight/duplicates.py).
     duplicate_check = models.JSONField(_("重复诉求检查"), default=dict, blank=True)
     # Scores of the latest reply: relevance, completeness, basis, timeliness, tone (insight/replies.py).
+    # The public board (公示) shows every case except reports (举报) and those withheld here, with a reason.
+    publication_withheld = models.BooleanField(_("不予公示"), default=False)
+    publication_note = models.TextField(_("不予公示原因"), blank=True)
     reply_quality = models.JSONField(_("答复质量"), default=dict, blank=True)
 
     class Meta:

@@ -56,6 +56,8 @@ RULES = {
     "withdraw": ({OP, A, Role.CITIZEN}, "city-or-owner"),
     "urge": ({SUP, L, A}, "city-or-leader"),
     "supplement": ({OP, A, Role.CITIZEN}, "city-or-owner"),
+    "withhold_publication": ({OP, D, SUP, A}, "city"),
+    "publish": ({OP, D, SUP, A}, "city"),
 }
 
 ACTION_LABELS = {
@@ -81,6 +83,8 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("撤回"),
     "urge": gettext_lazy("催办"),
     "supplement": gettext_lazy("补充诉求"),
+    "withhold_publication": gettext_lazy("不予公示"),
+    "publish": gettext_lazy("恢复公示"),
     "view_contact": gettext_lazy("查看联系电话"),
     "sla_approaching": gettext_lazy("临期提醒"),
     "sla_overdue": gettext_lazy("超期"),
@@ -155,6 +159,7 @@ def allowed_actions(actor, case):
 # The states from which each action can be taken (the state machine in models.Case is the authority; this
 # table lets screens offer only what can work now).
 _OPEN = ("received", "dispatched", "accepted", "return_requested", "disputed")
+ALL_STATES = (*_OPEN, "replied", "closed", "merged", "withdrawn", "invalid")
 ACTION_STATES = {
     "dispatch": ("received",),
     "redispatch": ("dispatched", "accepted"),
@@ -177,6 +182,8 @@ ACTION_STATES = {
     "withdraw": _OPEN + ("replied",),
     "urge": _OPEN,
     "supplement": _OPEN + ("replied",),
+    "withhold_publication": ALL_STATES,
+    "publish": ALL_STATES,
 }
 
 
@@ -191,6 +198,10 @@ def available_actions(actor, case):
         if action == "request_extension" and case.extension_pending_days:
             continue
         if action == "answer_directly" and case.kind != "inquiry":
+            continue
+        if action == "withhold_publication" and case.publication_withheld:
+            continue
+        if action == "publish" and not case.publication_withheld:
             continue
         if denial(actor, action, case) is None:
             actions.append(action)

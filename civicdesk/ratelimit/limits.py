@@ -25,6 +25,7 @@ DEFAULTS = {
     "login": "30/10m",
     "open311_post": "600/m",  # per API key: an integration may forward a whole city's requests
     "open311_get": "300/m",  # per address
+    "board": "300/m",  # public board pages per address
 }
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import Role
 
-PUBLIC = [("web:submit", _("提交诉求")), ("web:track", _("查询进度"))]
+PUBLIC = [("web:submit", _("提交诉求")), ("web:track", _("查询进度")), ("board:board", _("办理公示"))]
 BY_ROLE = {
     Role.OPERATOR: [("web:console", _("受理台")), ("web:cases", _("工单")), ("web:knowledge", _("知识库"))],
     Role.DISPATCHER: [
@@ -39,7 +39,11 @@ BY_ROLE = {
         ("web:cases", _("工单")),
         ("web:knowledge", _("知识库")),
     ],
-    Role.CITIZEN: [("web:submit", _("提交诉求")), ("web:my_cases", _("我的诉求"))],
+    Role.CITIZEN: [
+        ("web:submit", _("提交诉求")),
+        ("web:my_cases", _("我的诉求")),
+        ("board:board", _("办理公示")),
+    ],
 }
 
 

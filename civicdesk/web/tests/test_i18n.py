@@ -211,6 +211,7 @@ DATA_MODULES = {
     "classifier/training.py",  # the column headers of Chinese offices' spreadsheets
     "insight/replies.py",  # the Chinese words reply scoring looks for
     "insight/hotspots.py",  # the Chinese place words hotspot mining looks for
+    "board/redact.py",  # the Chinese words that mark names and house numbers in free text
 }
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 
