@@ -18,18 +18,23 @@ import http.client
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from open311_intake import PG_ADMIN_URL, environment, free_port, percentile, prepare, start_server  # noqa: E402
+from open311_intake import (  # noqa: E402
+    environment,
+    free_port,
+    on_databases,
+    percentile,
+    prepare,
+    start_server,
+)
 
 PG_CRASH_DB = "civicdesk_crash"
 WORDS = ["路灯不亮", "噪音扰民", "井盖破损", "垃圾未清运", "占道经营", "停水", "违章搭建", "公交晚点"]
@@ -206,29 +211,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    args = parser.parse_args()
-    results = []
-    if args.db in ("sqlite", "both"):
-        data_dir = Path(tempfile.mkdtemp(prefix="civicdesk-crash-"))
-        try:
-            results.append(bench("SQLite", f"sqlite:///{data_dir / 'crash.sqlite3'}", data_dir, args))
-        finally:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    if args.db in ("postgres", "both"):
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_CRASH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_CRASH_DB}")
-        data_dir = Path(tempfile.mkdtemp(prefix="civicdesk-crash-"))
-        base = PG_ADMIN_URL.rsplit("/", 1)[0]
-        try:
-            results.append(bench("PostgreSQL", f"{base}/{PG_CRASH_DB}", data_dir, args))
-        finally:
-            shutil.rmtree(data_dir, ignore_errors=True)
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_CRASH_DB} WITH (FORCE)")
-    sys.exit(0 if all(results) else 1)
+    sys.exit(0 if on_databases(parser.parse_args(), bench, PG_CRASH_DB) else 1)
 
 
 if __name__ == "__main__":

@@ -282,13 +282,9 @@ def bench(name, database_url, data_dir, args):
     return ok
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    args = parser.parse_args()
+def on_databases(args, bench, pg_database):
+    """Runs `bench(name, database_url, data_dir, args)` on a fresh SQLite file and/or a fresh PostgreSQL
+    database (dropped afterwards), as `args.db` says; True when every run passed its checks."""
     results = []
     if args.db in ("sqlite", "both"):
         data_dir = Path(tempfile.mkdtemp(prefix="civicdesk-bench-"))
@@ -300,17 +296,26 @@ def main():
         import psycopg
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+            admin.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {pg_database}")
         data_dir = Path(tempfile.mkdtemp(prefix="civicdesk-bench-"))
         base = PG_ADMIN_URL.rsplit("/", 1)[0]
         try:
-            results.append(bench("PostgreSQL", f"{base}/{PG_BENCH_DB}", data_dir, args))
+            results.append(bench("PostgreSQL", f"{base}/{pg_database}", data_dir, args))
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-    sys.exit(0 if all(results) else 1)
+                admin.execute(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+    return all(results)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    sys.exit(0 if on_databases(parser.parse_args(), bench, PG_BENCH_DB) else 1)
 
 
 if __name__ == "__main__":

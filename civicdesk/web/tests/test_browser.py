@@ -186,6 +186,17 @@ def test_a_case_from_submission_through_reopening_to_a_satisfied_close(browser, 
     assert "已解决" in page.locator("[data-testid=verdict]").inner_text()
     operator.shot("10-case-closed")
 
+    # Anyone can follow the result on the public board, without the citizen's phone.
+    public = Person(browser, base)
+    page = public.go("/board/")
+    page.click(f"a[href='/board/{number}/']")
+    board_case = page.locator("[data-testid=board-case]").inner_text()
+    assert "已更换整套灯具" in board_case and "已办结" in board_case
+    assert "13800138000" not in page.content()
+    public.shot("12-public-board-case")
+    public.go("/board/stats/")
+    public.shot("13-public-board-stats")
+
     # The citizen switches the interface to English from the menu; the choice sticks.
     page = citizen.go(f"/track/{number}/")
     with page.expect_navigation():
