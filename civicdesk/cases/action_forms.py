@@ -108,6 +108,18 @@ FORMS = {
         ActionForm("withdraw", (Field("reason", _("撤回原因")),), style="danger"),
         ActionForm("urge", (Field("note", _("催办意见")),), style="secondary"),
         ActionForm("supplement", (Field("text", _("补充内容")),), style="secondary"),
+        ActionForm(
+            "summon",
+            (
+                Field("units", _("吹哨单位"), "units"),
+                Field("reason", _("吹哨理由")),
+                Field("task", _("各单位任务")),
+                Field("hours", _("报到时限（小时）"), "number", initial="24"),
+            ),
+            style="secondary",
+        ),
+        ActionForm("report_in", (Field("note", _("报到说明"), required=False),)),
+        ActionForm("complete_task", (Field("note", _("完成情况")),)),
         ActionForm("withhold_publication", (Field("reason", _("不予公示原因")),), style="secondary"),
         ActionForm("publish", (Field("reason", _("恢复公示理由")),), style="secondary"),
     ]

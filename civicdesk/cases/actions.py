@@ -13,6 +13,8 @@ it cannot be done. Passing a Case instance uses that instance's version as the e
 stale screen cannot overwrite someone else's change; passing a primary key skips that check.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ from .errors import (  # noqa: F401  (re-exported: callers catch these from here
     InvalidTransition,
     ValidationFailed,
 )
-from .models import OPEN_STATES, Case, CaseEvent, CaseState, Resolved, Satisfied
+from .models import OPEN_STATES, Case, CaseEvent, CaseState, Resolved, Satisfied, Summons, SummonsState
 from .permissions import ACTION_LABELS, CitizenProof
 from .validation import REASON_MAX, REPLY_MAX, check_text
 
@@ -659,3 +661,118 @@ def publish(case, actor, *, reason, expected_version=None):
         return {"reason": reason}
 
     return _apply(case, actor, "publish", mutate, expected_version=expected_version, public=False)
+
+
+SUMMONS_HOURS = 24  # default time to report in
+SUMMONS_MAX_HOURS = 168
+
+
+def _summons_of(case, actor, state, unit=None):
+    """The actor's unit's summons on the case in `state` (an administrator names the unit)."""
+    unit_id = resolve_unit(unit, "unit").pk if unit not in (None, "") else getattr(actor, "unit_id", None)
+    summons = (
+        Summons.objects.select_for_update()
+        .select_related("unit")
+        .filter(case=case, unit_id=unit_id, state=state)
+    ).first()
+    if summons is None:
+        message = (
+            _("本单位没有待报到的吹哨") if state == SummonsState.SUMMONED else _("本单位没有进行中的吹哨任务")
+        )
+        raise ValidationFailed({"unit": [message]})
+    return summons
+
+
+def summon(case, actor, *, units, reason, task, hours=SUMMONS_HOURS, expected_version=None):
+    """吹哨: calls other units to the case, each to report in within `hours` and then do `task`."""
+    errors = {}
+    called = []
+    for value in units or []:
+        try:
+            called.append(resolve_unit(value, "units"))
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if not called and "units" not in errors:
+        errors["units"] = [_("请选择要吹哨的单位")]
+    reason = check_text(errors, "reason", reason, _("吹哨理由"), maximum=REASON_MAX)
+    task = check_text(errors, "task", task, _("任务"), maximum=REASON_MAX)
+    try:
+        hours = int(hours)
+        if not 1 <= hours <= SUMMONS_MAX_HOURS:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["hours"] = [_("报到时限须为1到%(n)d小时") % {"n": SUMMONS_MAX_HOURS}]
+    if errors:
+        raise ValidationFailed(errors)
+
+    def mutate(c, now):
+        if c.state != CaseState.ACCEPTED:  # a unit takes the case on before it calls others in
+            raise TransitionNotAllowed()
+        if c.responsible_unit_id in {u.pk for u in called}:
+            raise ValidationFailed({"units": [_("不能向承办单位自己吹哨")]})
+        already = Summons.objects.filter(case=c, unit__in=called).select_related("unit")
+        if already:
+            raise ValidationFailed(
+                {"units": [_("已吹哨过：%(u)s") % {"u": "、".join(s.unit.name for s in already)}]}
+            )
+        due = now + timedelta(hours=hours)
+        by_unit = getattr(actor, "unit", None)
+        for unit in called:
+            Summons.objects.create(
+                case=c,
+                unit=unit,
+                summoned_by_unit=by_unit,
+                reason=reason,
+                task=task,
+                summoned_at=now,
+                report_in_due_at=due,
+            )
+        c.co_units.add(*called)  # they see the case at once, to report in
+        return {
+            "units": [u.name for u in called],
+            "unit_ids": [u.pk for u in called],
+            "reason": reason,
+            "task": task,
+            "report_in_due_at": due.isoformat(),
+        }
+
+    return _apply(case, actor, "summon", mutate, expected_version=expected_version)
+
+
+def report_in(case, actor, *, note="", unit=None, expected_version=None):
+    """报到: a summoned unit answers the summons and joins the case as a co-handler."""
+    errors = {}
+    note = check_text(errors, "note", note, _("报到说明"), required=False, maximum=REASON_MAX)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def mutate(c, now):
+        if c.state not in (*OPEN_STATES, CaseState.REPLIED):
+            raise TransitionNotAllowed()
+        summons = _summons_of(c, actor, SummonsState.SUMMONED, unit)
+        summons.state, summons.reported_at, summons.report_note = SummonsState.REPORTED, now, note
+        summons.late = summons.late or now > summons.report_in_due_at
+        summons.save(update_fields=["state", "reported_at", "report_note", "late"])
+        return {
+            "unit": summons.unit.name,
+            "unit_id": summons.unit_id,
+            "on_time": not summons.late,
+            "note": note,
+        }
+
+    return _apply(case, actor, "report_in", mutate, expected_version=expected_version)
+
+
+def complete_task(case, actor, *, note, unit=None, expected_version=None):
+    """吹哨任务完成: a co-handler reports what it did on its task."""
+    note = _reason(note, "note", _("完成情况"))
+
+    def mutate(c, now):
+        if c.state not in (*OPEN_STATES, CaseState.REPLIED):
+            raise TransitionNotAllowed()
+        summons = _summons_of(c, actor, SummonsState.REPORTED, unit)
+        summons.state, summons.done_at, summons.done_note = SummonsState.DONE, now, note
+        summons.save(update_fields=["state", "done_at", "done_note"])
+        return {"unit": summons.unit.name, "unit_id": summons.unit_id, "note": note}
+
+    return _apply(case, actor, "complete_task", mutate, expected_version=expected_version)

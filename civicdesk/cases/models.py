@@ -337,6 +337,46 @@ class CaseEvent(models.Model):
         return ACTION_LABELS.get(self.action, self.action)
 
 
+class SummonsState(models.TextChoices):
+    SUMMONED = "summoned", _("待报到")
+    REPORTED = "reported", _("已报到")
+    DONE = "done", _("任务完成")
+
+
+class Summons(models.Model):
+    """吹哨报到: a unit calls another to a case it cannot settle alone. The summoned unit must report in by
+    the deadline, then works on its own task as a co-handler. Whether it reported in on time is kept and
+    counted in the assessment."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="summonses")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("被吹哨单位"), on_delete=models.PROTECT, related_name="summonses"
+    )
+    summoned_by_unit = models.ForeignKey(
+        Unit, verbose_name=_("吹哨单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("吹哨理由"))
+    task = models.TextField(_("任务"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=SummonsState.choices, default=SummonsState.SUMMONED
+    )
+    summoned_at = models.DateTimeField(_("吹哨时间"))
+    report_in_due_at = models.DateTimeField(_("报到时限"), db_index=True)
+    reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    report_note = models.TextField(_("报到说明"), blank=True)
+    done_note = models.TextField(_("完成情况"), blank=True)
+    late = models.BooleanField(_("报到超时"), default=False)
+
+    class Meta:
+        verbose_name = _("吹哨报到")
+        verbose_name_plural = _("吹哨报到")
+        constraints = [models.UniqueConstraint(fields=["case", "unit"], name="summon_a_unit_once_per_case")]
+
+    def __str__(self):
+        return f"{self.case.number} → {self.unit.name}"
+
+
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(

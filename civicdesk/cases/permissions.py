@@ -56,6 +56,9 @@ RULES = {
     "withdraw": ({OP, A, Role.CITIZEN}, "city-or-owner"),
     "urge": ({SUP, L, A}, "city-or-leader"),
     "supplement": ({OP, A, Role.CITIZEN}, "city-or-owner"),
+    "summon": ({D, SUP, H, L, A}, "city-or-unit"),
+    "report_in": ({H, L, A}, "summoned"),
+    "complete_task": ({H, L, A}, "joined"),
     "withhold_publication": ({OP, D, SUP, A}, "city"),
     "publish": ({OP, D, SUP, A}, "city"),
 }
@@ -83,6 +86,10 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("撤回"),
     "urge": gettext_lazy("催办"),
     "supplement": gettext_lazy("补充诉求"),
+    "summon": gettext_lazy("吹哨"),
+    "report_in": gettext_lazy("报到"),
+    "complete_task": gettext_lazy("完成吹哨任务"),
+    "report_in_overdue": gettext_lazy("报到超时"),
     "withhold_publication": gettext_lazy("不予公示"),
     "publish": gettext_lazy("恢复公示"),
     "view_contact": gettext_lazy("查看联系电话"),
@@ -138,6 +145,21 @@ def denial(actor, action, case):
                 return _("该工单不是派给本单位的")
             return None
         return _("该工单不是派给本单位的")
+    if scope == "city-or-unit":
+        if role in (Role.DISPATCHER, Role.SUPERVISOR):
+            return None
+        if role in (Role.HANDLER, Role.LEADER) and _in_unit_scope(actor, case, leader_reaches_down=True):
+            return None
+        return _("只有承办单位或热线中心可以%(action)s") % {"action": label}
+    if scope in ("summoned", "joined"):
+        from .models import Summons, SummonsState
+
+        state = SummonsState.SUMMONED if scope == "summoned" else SummonsState.REPORTED
+        if actor.unit_id and Summons.objects.filter(case=case, unit_id=actor.unit_id, state=state).exists():
+            return None
+        if scope == "summoned":
+            return _("本单位没有待报到的吹哨")
+        return _("本单位没有进行中的吹哨任务")
     if scope == "leader":
         if _in_unit_scope(actor, case, leader_reaches_down=True):
             return None
@@ -182,6 +204,9 @@ ACTION_STATES = {
     "withdraw": _OPEN + ("replied",),
     "urge": _OPEN,
     "supplement": _OPEN + ("replied",),
+    "summon": ("accepted",),
+    "report_in": _OPEN + ("replied",),
+    "complete_task": _OPEN + ("replied",),
     "withhold_publication": ALL_STATES,
     "publish": ALL_STATES,
 }

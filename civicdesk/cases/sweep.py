@@ -10,7 +10,7 @@ from django.db import transaction
 
 from . import clock
 from .actions import record_event
-from .models import OPEN_STATES, Case, SlaStatus
+from .models import OPEN_STATES, Case, SlaStatus, Summons, SummonsState
 
 
 @dataclass
@@ -18,9 +18,13 @@ class SweepResult:
     approaching: int = 0
     overdue: int = 0
     contact_overdue: int = 0
+    report_in_overdue: int = 0
 
     def __str__(self):
-        return f"approaching={self.approaching} overdue={self.overdue} contact_overdue={self.contact_overdue}"
+        return (
+            f"approaching={self.approaching} overdue={self.overdue} contact_overdue={self.contact_overdue}"
+            f" report_in_overdue={self.report_in_overdue}"
+        )
 
 
 def _claim(case_id, old_filter, new_values, action, payload_of, now):
@@ -100,4 +104,27 @@ def sweep(now=None, batch=500):
             now,
         ):
             result.contact_overdue += 1
+
+    late_summons = Summons.objects.filter(state=SummonsState.SUMMONED, late=False, report_in_due_at__lte=now)
+    for summons_id in _ids(late_summons, batch):
+        if _claim_summons(summons_id, now):
+            result.report_in_overdue += 1
     return result
+
+
+def _claim_summons(summons_id, now):
+    """Marks a summons whose unit has not reported in by the deadline, and records it on the case once."""
+    with transaction.atomic():
+        claimed = Summons.objects.filter(
+            pk=summons_id, state=SummonsState.SUMMONED, late=False, report_in_due_at__lte=now
+        ).update(late=True)
+        if not claimed:
+            return False
+        summons = Summons.objects.select_related("case", "unit").get(pk=summons_id)
+        payload = {
+            "unit": summons.unit.name,
+            "unit_id": summons.unit_id,
+            "report_in_due_at": summons.report_in_due_at.isoformat(),
+        }
+        record_event(summons.case, None, "report_in_overdue", payload, public=False, at=now)
+        return True

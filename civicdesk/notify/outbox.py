@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 
 from .models import Channel, DeliveryState, Notification
 from .rules import RULES
@@ -23,7 +24,13 @@ def write(event, case=None):
     if not rules:
         return []
     case = case or event.case
-    context = {"case": case, "event": event, "payload": event.payload}
+    # Moments in a payload are ISO strings; as datetimes, templates show them in local time.
+    moments = {
+        key: parse_datetime(value)
+        for key, value in event.payload.items()
+        if key.endswith("_at") and isinstance(value, str)
+    }
+    context = {"case": case, "event": event, "payload": event.payload, "moments": moments}
     notifications = []
     for rule in rules:
         if rule.when is not None and not rule.when(event):

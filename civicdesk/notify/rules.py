@@ -67,6 +67,25 @@ def unit_handlers(case, event):
     return _unit_users(case, [Role.HANDLER])
 
 
+def _units_staff(unit_ids):
+    return _staff(
+        User.objects.filter(
+            unit_id__in=unit_ids, role__in=[Role.HANDLER, Role.LEADER], is_active=True
+        ).order_by("pk")
+    )
+
+
+def summoned_units(case, event):
+    """The staff of the units a summons called (吹哨), or of the one unit an event names."""
+    ids = event.payload.get("unit_ids") or [event.payload.get("unit_id")]
+    return _units_staff([i for i in ids if i])
+
+
+def summoned_unit_leaders(case, event):
+    unit_id = event.payload.get("unit_id")
+    return _staff(User.objects.filter(unit_id=unit_id, role=Role.LEADER, is_active=True).order_by("pk"))
+
+
 def supervisors(case, event):
     return _staff(User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk"))
 
@@ -104,4 +123,7 @@ RULES = {
     "rate": [Rule("reopened", unit_staff, _reopened)],
     "reopen": [Rule("reopened", unit_staff, _reopened)],
     "decide_return": [Rule("returned", dispatchers, _return_approved)],
+    "summon": [Rule("summoned", summoned_units)],
+    "report_in": [Rule("reported_in", unit_staff)],
+    "report_in_overdue": [Rule("report_in_late", summoned_unit_leaders), Rule("report_in_late", unit_staff)],
 }
