@@ -713,7 +713,7 @@ def summon(case, actor, *, units, reason, task, hours=SUMMONS_HOURS, expected_ve
         already = Summons.objects.filter(case=c, unit__in=called).select_related("unit")
         if already:
             raise ValidationFailed(
-                {"units": [_("已吹哨过：%(u)s") % {"u": "、".join(s.unit.name for s in already)}]}
+                {"units": [_("已吹哨过：%(u)s") % {"u": _("、").join(s.unit.name for s in already)}]}
             )
         due = now + timedelta(hours=hours)
         by_unit = getattr(actor, "unit", None)

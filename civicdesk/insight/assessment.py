@@ -13,7 +13,9 @@ Every figure is over the cases *received* in the period and dispatched to the un
 - return rate 退单率 = cases the unit asked to return / cases dispatched to it (events, so a case returned
   and sent elsewhere still counts against the unit that returned it);
 - reopen rate 重办率 = cases reopened at least once / cases;
-- handling time 办理时长 = reply time − dispatch time, in hours: mean and 90th percentile (nearest rank).
+- handling time 办理时长 = reply time − dispatch time, in hours: mean and 90th percentile (nearest rank);
+- report-in punctuality 吹哨报到及时率 = summonses reported in by the deadline / summonses due (reported, or
+  past the deadline), over the summonses the unit received in the period; not part of the overall score.
 
 This module reads the ledger directly; at tens of millions of cases the same figures will come from rollup
 tables (issue 6), behind the same functions."""
@@ -26,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.cases.models import NOT_ASSESSED, Case, CaseEvent, Resolved, Satisfied
+from civicdesk.cases.models import NOT_ASSESSED, Case, CaseEvent, Resolved, Satisfied, Summons
 
 from .models import AssessmentWeights
 
@@ -140,6 +142,8 @@ class Figures:
     reopened: int = 0
     dispatched_to: int = 0  # distinct cases ever dispatched to the unit (events)
     returned: int = 0  # distinct cases the unit asked to return (events)
+    summons_due: int = 0  # summonses received in the period, reported in or past their deadline
+    summons_on_time: int = 0  # of those, reported in by the deadline
     hours: list = field(default_factory=list)
     score: float | None = None
     rank: int | None = None
@@ -173,6 +177,10 @@ class Figures:
     @property
     def reopen_rate(self):
         return self._rate(self.reopened, self.assigned)
+
+    @property
+    def punctuality_rate(self):
+        return self._rate(self.summons_on_time, self.summons_due)
 
     @property
     def mean_hours(self):
@@ -267,6 +275,7 @@ def figures(units, period, weights=None):
         for owner in owners.get(unit_id, ()):
             rows[owner].hours.append(max(0.0, (replied_at - dispatched_at).total_seconds() / 3600))
     _count_events(rows, owners, period)
+    _count_summonses(rows, owners, period)
     weights = weights or AssessmentWeights.current()
     for row in rows.values():
         row.compute_score(weights)
@@ -291,6 +300,24 @@ def _count_events(rows, owners, period):
     for key, pairs in seen.items():
         for owner, _case in pairs:
             setattr(rows[owner], key, getattr(rows[owner], key) + 1)
+
+
+def _count_summonses(rows, owners, period):
+    """吹哨报到: summonses the unit received in the period, and how many it answered by the deadline."""
+    start, end = period.bounds()
+    now = timezone.now()
+    counts = (
+        Summons.objects.filter(summoned_at__gte=start, summoned_at__lt=end)
+        .values("unit_id")
+        .annotate(
+            due=Count("id", filter=Q(reported_at__isnull=False) | Q(report_in_due_at__lte=now)),
+            on_time=Count("id", filter=Q(reported_at__isnull=False, late=False)),
+        )
+    )
+    for row in counts:
+        for owner in owners.get(row["unit_id"], ()):
+            rows[owner].summons_due += row["due"]
+            rows[owner].summons_on_time += row["on_time"]
 
 
 def rank(rows):

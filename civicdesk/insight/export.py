@@ -32,6 +32,7 @@ def ranking_workbook(rows, period, weights):
         _("按期答复率（%）"),
         _("退单率（%）"),
         _("重办率（%）"),
+        _("吹哨报到及时率（%）"),
         _("平均办理时长（小时）"),
         _("90%办理时长（小时）"),
     ]
@@ -73,6 +74,7 @@ def ranking_workbook(rows, period, weights):
                 _percent(row.on_time_rate),
                 _percent(row.return_rate),
                 _percent(row.reopen_rate),
+                _percent(row.punctuality_rate),
                 _hours(row.mean_hours),
                 _hours(row.p90_hours),
             ]

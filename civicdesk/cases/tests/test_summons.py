@@ -116,3 +116,32 @@ def test_the_summons_form_on_the_case_page_works(client, city, street_case):
     )
     assert response.status_code == 302
     assert set(Summons.objects.values_list("unit__code", flat=True)) == {"zjj", "water"}
+
+
+def test_report_in_punctuality_is_assessed(city, street_case, submit):
+    from civicdesk.insight.assessment import Period, figures
+
+    case = summon(city, street_case, hours=2)  # dept and dept2
+    case = actions.report_in(case, city.handler2)  # dept2: on time
+    later = clock.now() + timedelta(hours=3)
+    with clock.frozen(later):
+        actions.report_in(case, city.handler)  # dept: late
+    other = actions.accept(actions.dispatch(submit(), city.dispatcher, city.street), city.street_handler)
+    summon(city, other, units=[city.dept], hours=2)  # dept: not yet due at this moment
+    today = timezone.localdate()
+    period = Period("custom", today - timedelta(days=1), today + timedelta(days=1))
+    rows = {r.unit.code: r for r in figures([city.dept, city.dept2, city.water], period)}
+    assert (rows["zjj"].summons_due, rows["zjj"].summons_on_time, rows["zjj"].punctuality_rate) == (1, 0, 0)
+    assert (rows["jtj"].summons_due, rows["jtj"].summons_on_time, rows["jtj"].punctuality_rate) == (1, 1, 1)
+    assert rows["water"].punctuality_rate is None  # never summoned: no figure
+
+
+def test_the_case_page_lists_the_summonses_and_offers_report_in(client, city, street_case):
+    case = summon(city, street_case, hours=2)
+    with clock.frozen(clock.now() + timedelta(hours=3)):
+        sweep()
+    client.force_login(city.handler2)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="summonses"' in page and "待报到" in page and "报到超时" in page
+    assert "交通局处理占道" in page
+    assert 'data-action="report_in"' in page or "/do/report_in/" in page

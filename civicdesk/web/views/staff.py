@@ -26,7 +26,7 @@ from ..context import role_of
 from .common import case_list_queryset, paginate, staff_required, unit_choices
 
 MAX_EVIDENCE_FILES = 6
-UNIT_PICKER_ACTIONS = {"dispatch", "redispatch", "resolve_dispute", "raise_dispute"}
+UNIT_PICKER_ACTIONS = {"dispatch", "redispatch", "resolve_dispute", "raise_dispute", "summon"}
 
 
 @staff_required
@@ -134,6 +134,7 @@ def render_case(request, case, posted_action=None, error=None, status=200):
             case.attachments.filter(Q(event__isnull=True) | Q(event__action="receive")).order_by("pk")
         ),
         "co_units": list(case.co_units.all()),
+        "summonses": list(case.summonses.select_related("unit").order_by("summoned_at", "pk")),
         "merged_cases": list(case.merged_cases.only("number", "title")),
         "panels": panels,
         "units": unit_choices() if offered & UNIT_PICKER_ACTIONS else [],
