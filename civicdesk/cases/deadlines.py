@@ -19,7 +19,7 @@ def _rule_terms(rule):
     return rule.resolve_timedelta(), rule.resolve_duration_is_natural, rule.contact_hours
 
 
-def _warn_at(start, due_at):
+def warn_at(start, due_at):
     share = settings.CIVICDESK_APPROACHING_SHARE
     return start + (due_at - start) * share
 
@@ -33,7 +33,7 @@ def start_clock(case, start, calendar=None):
     case.clock_started_at = start
     case.contact_due_at = start + timedelta(hours=contact_hours)
     case.due_at = calendar.add(start, resolve, natural)
-    case.warn_at = _warn_at(start, case.due_at)
+    case.warn_at = warn_at(start, case.due_at)
     case.paused_at = None
     case.sla_status = SlaStatus.ON_TIME
 
@@ -73,5 +73,5 @@ def extend(case, days, now, calendar=None):
     """Moves the resolution deadline `days` working days later (an approved 延期)."""
     calendar = calendar or WorkCalendar.from_db()
     case.due_at = calendar.add_working(case.due_at, timedelta(days=days))
-    case.warn_at = _warn_at(case.clock_started_at or now, case.due_at)
+    case.warn_at = warn_at(case.clock_started_at or now, case.due_at)
     case.sla_status = SlaStatus.ON_TIME if case.due_at > now else SlaStatus.OVERDUE

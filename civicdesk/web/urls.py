@@ -3,7 +3,7 @@ from django.urls import path
 
 from civicdesk.ratelimit.web import limited
 
-from .views import console, knowledge, public, queues, staff
+from .views import console, knowledge, ledger, public, queues, staff
 
 app_name = "web"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     # staff
     path("work/", staff.work_home, name="work"),
     path("cases/", staff.case_list, name="cases"),
+    path("cases/import/", ledger.ledger_import, name="ledger_import"),
+    path("cases/import/template.xlsx", ledger.ledger_template, name="ledger_template"),
     path("cases/<str:number>/", staff.case_detail, name="case"),
     path("cases/<str:number>/do/<str:action>/", staff.case_act, name="case_act"),
     path("cases/<str:number>/contact/", staff.reveal_contact, name="reveal_contact"),
