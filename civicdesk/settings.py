@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "civicdesk.notify",
     "civicdesk.ratelimit",
     "civicdesk.board",
+    "civicdesk.field",
     "civicdesk.background",
     "civicdesk.backup",
     "civicdesk.demo",

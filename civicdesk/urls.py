@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("civicdesk.insight.urls")),
     path("", include("civicdesk.notify.urls")),
     path("", include("civicdesk.board.urls")),
+    path("", include("civicdesk.field.urls")),
     path("", include("civicdesk.web.urls")),
 ]
 if settings.DEBUG:

@@ -15,10 +15,11 @@ BY_ROLE = {
         ("insight:hotspots", _("热点")),
         ("web:knowledge", _("知识库")),
     ],
-    Role.HANDLER: [("web:workbench", _("本单位工单")), ("web:cases", _("工单"))],
+    Role.HANDLER: [("web:workbench", _("本单位工单")), ("field:home", _("走访")), ("web:cases", _("工单"))],
     Role.LEADER: [
         ("web:workbench", _("本单位工单")),
         ("web:overview", _("单位总览")),
+        ("field:home", _("走访")),
         ("insight:ranking", _("考核")),
         ("insight:hotspots", _("热点")),
         ("web:cases", _("工单")),

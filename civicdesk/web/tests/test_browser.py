@@ -207,3 +207,35 @@ def test_a_case_from_submission_through_reopening_to_a_satisfied_close(browser, 
     page = citizen.go("/submit/")
     assert page.locator("label[for=id_description]").inner_text().strip().startswith("Description")
     citizen.shot("11-submit-english")
+
+
+def test_a_visit_typed_on_a_phone_survives_a_lost_connection(browser, live_server, city):
+    """What an official types during a visit is kept in the phone until the server has it."""
+    city.street_handler.set_password("demo-pass-1")
+    city.street_handler.save()
+    official = Person(browser, live_server.url, phone=True)
+    official.login("shandler", "demo-pass-1")
+    page = official.go("/field/visits/new/")
+    assert re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", page.input_value("#id_visited_on")
+    )  # today, as a date input shows it
+    page.select_option("#id_area", str(city.community.pk))
+    page.fill("#id_heard", "刘大爷独居，行动不便")
+    page.fill("#id_needs", "门前路灯坏了\n申请居家养老服务")
+    # The connection drops as the official submits: the browser shows its error page.
+    official.context.set_offline(True)
+    try:
+        page.click("[data-testid=visit-form] button[type=submit]")
+    except Exception:  # noqa: BLE001 - the navigation fails offline, as it would on a dead network
+        pass
+    official.context.set_offline(False)
+    page = official.go("/field/visits/new/")  # back to the form later: nothing was lost
+    assert page.input_value("#id_heard") == "刘大爷独居，行动不便"
+    assert page.input_value("#id_needs") == "门前路灯坏了\n申请居家养老服务"
+    assert page.input_value("#id_area") == str(city.community.pk)
+    official.shot("14-visit-on-a-phone")
+    with page.expect_navigation():
+        page.click("[data-testid=visit-form] button[type=submit]")
+    assert "门前路灯坏了" in page.locator("[data-testid=visit-needs]").inner_text()
+    page = official.go("/field/visits/new/")  # stored: the draft is gone
+    assert page.input_value("#id_heard") == ""

@@ -36,4 +36,31 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
     }, 8000);
   });
+  // Forms marked data-draft keep what was typed in this browser until the server has it: a visit typed on a
+  // poor connection survives a failed submit, a reload or a closed tab. A page marked data-draft-clear
+  // (shown once the server stored it) forgets the draft.
+  var draftKey = function (name) { return "civicdesk-draft-" + name; };
+  document.querySelectorAll("[data-draft-clear]").forEach(function (mark) {
+    try { window.localStorage.removeItem(draftKey(mark.dataset.draftClear)); } catch (e) { /* storage off */ }
+  });
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var key = draftKey(form.dataset.draft);
+    var kept = function (field) {
+      return field.name && field.name !== "csrfmiddlewaretoken" && ["hidden", "file", "password", "submit"].indexOf(field.type) < 0;
+    };
+    var saved = {};
+    try { saved = JSON.parse(window.localStorage.getItem(key) || "{}"); } catch (e) { saved = {}; }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (kept(field) && Object.prototype.hasOwnProperty.call(saved, field.name) && (!field.value || field.value === field.defaultValue)) {
+        field.value = saved[field.name];
+      }
+    });
+    var save = function () {
+      var data = {};
+      Array.prototype.forEach.call(form.elements, function (field) { if (kept(field)) { data[field.name] = field.value; } });
+      try { window.localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or off */ }
+    };
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+  });
 })();
