@@ -40,8 +40,23 @@ COLUMNS = {
     "progress": ("进展", "办理进展", "进展情况", "progress"),
     "state": ("状态", "办理状态", "是否办结", "state"),
 }
-OPEN_WORDS = {"", "未办结", "办理中", "未解决", "待办", "否", "open"}
+OPEN_WORDS = {"", "未办结", "办理中", "未解决", "待办", "否", "open", "in progress"}
 CLOSED_WORDS = {"已办结", "已解决", "办结", "完成", "已完成", "是", "closed"}
+# The example row of the template the import page offers, in the order of COLUMNS.
+TEMPLATE_EXAMPLE = [
+    "1",
+    "2026-11-20",
+    "张某",
+    "13800000000",
+    "暮云东社区",
+    "小区门口路灯不亮",
+    "",
+    "",
+    "2026-12-31",
+    "",
+    "",
+    "未办结",
+]
 MAX_ROWS = 5000
 FIELD_COLUMN = {"description": "content", "phone": "phone", "name": "name", "category": "category"}
 

@@ -10,6 +10,7 @@ from civicdesk.catalogue.models import Channel, Kind
 from civicdesk.org.models import Role, Unit, UnitKind
 
 from .models import Household, Visit, VisitNeed
+from .needs import split_needs
 
 NEEDS_MAX = 20
 
@@ -27,10 +28,6 @@ def areas_of(user):
 def visible_households(user):
     """Households of the areas the user's unit is responsible for (a community, its street, its district)."""
     return Household.objects.filter(area__in=areas_of(user))
-
-
-def split_needs(text):
-    return [line.strip(" 　-•·、") for line in (text or "").splitlines() if line.strip(" 　-•·、")]
 
 
 def record_visit(

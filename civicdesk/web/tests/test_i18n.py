@@ -212,6 +212,8 @@ DATA_MODULES = {
     "insight/replies.py",  # the Chinese words reply scoring looks for
     "insight/hotspots.py",  # the Chinese place words hotspot mining looks for
     "board/redact.py",  # the Chinese words that mark names and house numbers in free text
+    "cases/ledger_import.py",  # the column headings and state words of Chinese offices' ledgers
+    "field/needs.py",  # the bullets Chinese keyboards start list lines with
 }
 TRANSLATORS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicdesk.cases.ledger_import import COLUMNS, LedgerImportError, import_ledger
+from civicdesk.cases.ledger_import import COLUMNS, TEMPLATE_EXAMPLE, LedgerImportError, import_ledger
 from civicdesk.org.models import Role
 
 from .common import roles_required
@@ -57,22 +57,7 @@ def ledger_template(request):
     book = Workbook()
     sheet = book.active
     sheet.append(TEMPLATE_COLUMNS)
-    sheet.append(
-        [
-            "1",
-            "2026-11-20",
-            "张某",
-            "13800000000",
-            "暮云东社区",
-            "小区门口路灯不亮",
-            "",
-            "",
-            "2026-12-31",
-            "",
-            "",
-            "未办结",
-        ]
-    )
+    sheet.append(TEMPLATE_EXAMPLE)
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
