@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Household, Person, Visit
+from .models import ContactHousehold, Household, Person, Visit
 
 
 @admin.register(Household)
@@ -21,3 +21,10 @@ class PersonAdmin(admin.ModelAdmin):
 class VisitAdmin(admin.ModelAdmin):
     list_display = ("visited_on", "area", "household", "visitor")
     list_filter = ("area",)
+
+
+@admin.register(ContactHousehold)
+class ContactHouseholdAdmin(admin.ModelAdmin):
+    list_display = ("staff", "household", "every_days", "assigned_on")
+    list_filter = ("household__area",)
+    autocomplete_fields = ("household",)

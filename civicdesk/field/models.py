@@ -7,6 +7,7 @@ street above it, the district above that) see it; see `visible_households`."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.org.models import Unit
@@ -91,3 +92,28 @@ class VisitNeed(models.Model):
 
     def __str__(self):
         return self.case.number
+
+
+class ContactHousehold(models.Model):
+    """联系户: a member of staff keeps in touch with a household and visits it at least every `every_days`.
+    A visit the same person records for the household restarts the count (see contacts.py)."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联系干部"),
+        on_delete=models.CASCADE,
+        related_name="contact_households",
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("住户"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    every_days = models.PositiveSmallIntegerField(_("走访周期（天）"), default=30)
+    assigned_on = models.DateField(_("结对日期"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("联系户")
+        verbose_name_plural = _("联系户")
+        constraints = [models.UniqueConstraint(fields=["staff", "household"], name="contact_once_per_staff")]
+
+    def __str__(self):
+        return f"{self.staff} → {self.household}"

@@ -13,6 +13,7 @@ from civicdesk.cases.models import OPEN_STATES, Case
 from civicdesk.org.models import Role
 from civicdesk.web.views.common import roles_required
 
+from .contacts import of_unit as contacts_of_unit
 from .models import Household, Visit
 from .visits import areas_of, record_visit, visible_households
 
@@ -52,7 +53,8 @@ def _mine(request, queryset):
 def field_home(request):
     visits = _mine(request, Visit.objects.select_related("area", "household")).order_by("-visited_on", "-pk")
     areas = areas_of(request.user).annotate(n_households=Count("households")).order_by("path")
-    return render(request, "field/home.html", {"visits": visits[:20], "areas": areas})
+    contacts = contacts_of_unit(request.user, timezone.localdate())
+    return render(request, "field/home.html", {"visits": visits[:20], "areas": areas, "contacts": contacts})
 
 
 @roles_required(*FIELD_ROLES)

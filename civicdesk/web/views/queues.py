@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from civicdesk.cases.errors import ActionError
 from civicdesk.cases.models import OPEN_STATES, Case, CaseState
 from civicdesk.cases.visibility import visible_cases
 from civicdesk.catalogue.routing import Router
+from civicdesk.field import contacts
 from civicdesk.org.models import Role, Unit
 
 from ..context import role_of
@@ -162,6 +164,7 @@ def workbench(request):
             "tab": tab,
             "page": paginate(request, selected),
             "show_unit": role_of(request.user) == Role.LEADER,
+            "visits_due": [d for d in contacts.mine(request.user, timezone.localdate()) if d.overdue],
         },
     )
 
