@@ -118,6 +118,21 @@ FORMS = {
             ),
             style="secondary",
         ),
+        ActionForm(
+            "plan_duty",
+            (
+                Field("explanation", _("向诉求人的说明（为何不能马上解决）")),
+                Field("measures", _("措施")),
+                Field("milestones", _("办理节点（一行一个：日期 节点）"), required=False),
+                Field("owner", _("责任人账号"), "text", required=False),
+            ),
+            style="secondary",
+        ),
+        ActionForm(
+            "complete_milestone",
+            (Field("milestone", _("节点"), "text"), Field("note", _("完成情况"))),
+            style="secondary",
+        ),
         ActionForm("report_in", (Field("note", _("报到说明"), required=False),)),
         ActionForm("complete_task", (Field("note", _("完成情况")),)),
         ActionForm("withhold_publication", (Field("reason", _("不予公示原因")),), style="secondary"),

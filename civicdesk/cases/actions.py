@@ -13,9 +13,10 @@ it cannot be done. Passing a Case instance uses that instance's version as the e
 stale screen cannot overwrite someone else's change; passing a primary key skips that check.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
@@ -34,7 +35,17 @@ from .errors import (  # noqa: F401  (re-exported: callers catch these from here
     InvalidTransition,
     ValidationFailed,
 )
-from .models import OPEN_STATES, Case, CaseEvent, CaseState, Resolved, Satisfied, Summons, SummonsState
+from .models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseState,
+    Milestone,
+    Resolved,
+    Satisfied,
+    Summons,
+    SummonsState,
+)
 from .permissions import ACTION_LABELS, CitizenProof
 from .validation import REASON_MAX, REPLY_MAX, check_text
 
@@ -776,3 +787,93 @@ def complete_task(case, actor, *, note, unit=None, expected_version=None):
         return {"unit": summons.unit.name, "unit_id": summons.unit_id, "note": note}
 
     return _apply(case, actor, "complete_task", mutate, expected_version=expected_version)
+
+
+MILESTONES_MAX = 20
+
+
+def parse_milestones(text):
+    """ "2026-12-31 完成管网改造" lines → [(date, title)]; ValidationFailed names a line it cannot read."""
+    milestones, problems = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        day_text, _sep, title = line.partition(" ")
+        try:
+            day = date.fromisoformat(day_text.replace("/", "-"))
+        except ValueError:
+            day = None
+        if day is None or not title.strip():
+            problems.append(
+                _("第%(n)d行应为“日期 节点”，如 2026-12-31 完成改造：%(v)s") % {"n": number, "v": line[:40]}
+            )
+        else:
+            milestones.append((day, title.strip()[:200]))
+    if len(milestones) > MILESTONES_MAX:
+        problems.append(_("最多%(n)d个节点") % {"n": MILESTONES_MAX})
+    if problems:
+        raise ValidationFailed({"milestones": problems})
+    return milestones
+
+
+def plan_duty(case, actor, *, explanation, measures, milestones="", owner=None, expected_version=None):
+    """履职清单: for a problem that takes long, the owner, the measures, dated milestones and an honest
+    explanation to the citizen (shown on the tracking page) of why it cannot be settled at once."""
+    errors = {}
+    explanation = check_text(errors, "explanation", explanation, _("向诉求人的说明"), maximum=REPLY_MAX)
+    measures = check_text(errors, "measures", measures, _("措施"), maximum=REPLY_MAX)
+    try:
+        steps = parse_milestones(milestones)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+        steps = []
+    owner_user = None
+    if owner not in (None, ""):
+        from civicdesk.org.models import User
+
+        owner_user = User.objects.filter(
+            Q(username=str(owner)) | Q(pk=int(owner) if str(owner).isdigit() else None), is_active=True
+        ).first()
+        if owner_user is None:
+            errors["owner"] = [_("没有这个账号：%(v)s") % {"v": owner}]
+    if errors:
+        raise ValidationFailed(errors)
+
+    def mutate(c, now):
+        if c.state != CaseState.ACCEPTED:
+            raise TransitionNotAllowed()
+        c.long_term_explanation, c.measures = explanation, measures
+        c.duty_owner = owner_user or (actor if getattr(actor, "pk", None) else None)
+        for day, title in steps:
+            Milestone.objects.create(case=c, title=title, due_on=day)
+        return {
+            "text": explanation,
+            "measures": measures,
+            "milestones": [[d.isoformat(), t] for d, t in steps],
+            "owner": c.duty_owner.display_name if c.duty_owner else "",
+        }
+
+    return _apply(case, actor, "plan_duty", mutate, expected_version=expected_version)
+
+
+def complete_milestone(case, actor, *, milestone, note, expected_version=None):
+    """办理节点完成: records what was done for one milestone of the duty list."""
+    note = _reason(note, "note", _("完成情况"))
+
+    def mutate(c, now):
+        if c.state not in (*OPEN_STATES, CaseState.REPLIED):
+            raise TransitionNotAllowed()
+        step = (
+            Milestone.objects.select_for_update()
+            .filter(case=c, done_at__isnull=True)
+            .filter(Q(pk=int(milestone)) if str(milestone).isdigit() else Q(title=str(milestone)))
+            .first()
+        )
+        if step is None:
+            raise ValidationFailed({"milestone": [_("没有这个未完成的节点：%(v)s") % {"v": milestone}]})
+        step.done_at, step.done_note = now, note
+        step.save(update_fields=["done_at", "done_note"])
+        return {"milestone": step.title, "due_on": step.due_on.isoformat(), "text": note}
+
+    return _apply(case, actor, "complete_milestone", mutate, expected_version=expected_version)

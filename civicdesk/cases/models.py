@@ -198,10 +198,22 @@ class Case(models.Model):
     # Earlier open cases that look like the same problem, and how often this caller called
     # (insight/duplicates.py).
     duplicate_check = models.JSONField(_("重复诉求检查"), default=dict, blank=True)
-    # Scores of the latest reply: relevance, completeness, basis, timeliness, tone (insight/replies.py).
+    # Duty list (履职清单) of a problem that takes long: who owns it, what will be done, and what the citizen
+    # is told about why it cannot be settled at once. Milestones (below) carry its dates.
+    duty_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cases",
+    )
+    measures = models.TextField(_("措施"), blank=True)
+    long_term_explanation = models.TextField(_("向诉求人的说明"), blank=True)
     # The public board (公示) shows every case except reports (举报) and those withheld here, with a reason.
     publication_withheld = models.BooleanField(_("不予公示"), default=False)
     publication_note = models.TextField(_("不予公示原因"), blank=True)
+    # Scores of the latest reply: relevance, completeness, basis, timeliness, tone (insight/replies.py).
     reply_quality = models.JSONField(_("答复质量"), default=dict, blank=True)
 
     class Meta:
@@ -375,6 +387,25 @@ class Summons(models.Model):
 
     def __str__(self):
         return f"{self.case.number} → {self.unit.name}"
+
+
+class Milestone(models.Model):
+    """A dated step of a case's duty list; missed ones are warned like any deadline."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="milestones")
+    title = models.CharField(_("节点"), max_length=200)
+    due_on = models.DateField(_("节点时限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_note = models.TextField(_("完成情况"), blank=True)
+    late = models.BooleanField(_("节点超期"), default=False)
+
+    class Meta:
+        verbose_name = _("办理节点")
+        verbose_name_plural = _("办理节点")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.due_on} {self.title}"
 
 
 class Attachment(models.Model):

@@ -57,6 +57,8 @@ RULES = {
     "urge": ({SUP, L, A}, "city-or-leader"),
     "supplement": ({OP, A, Role.CITIZEN}, "city-or-owner"),
     "summon": ({D, SUP, H, L, A}, "city-or-unit"),
+    "plan_duty": ({H, L, A}, "unit"),
+    "complete_milestone": ({H, L, A}, "unit"),
     "report_in": ({H, L, A}, "summoned"),
     "complete_task": ({H, L, A}, "joined"),
     "withhold_publication": ({OP, D, SUP, A}, "city"),
@@ -87,6 +89,9 @@ ACTION_LABELS = {
     "urge": gettext_lazy("催办"),
     "supplement": gettext_lazy("补充诉求"),
     "summon": gettext_lazy("吹哨"),
+    "plan_duty": gettext_lazy("制定履职清单"),
+    "complete_milestone": gettext_lazy("完成办理节点"),
+    "milestone_overdue": gettext_lazy("办理节点超期"),
     "report_in": gettext_lazy("报到"),
     "complete_task": gettext_lazy("完成吹哨任务"),
     "report_in_overdue": gettext_lazy("报到超时"),
@@ -205,6 +210,8 @@ ACTION_STATES = {
     "urge": _OPEN,
     "supplement": _OPEN + ("replied",),
     "summon": ("accepted",),
+    "plan_duty": ("accepted",),
+    "complete_milestone": _OPEN + ("replied",),
     "report_in": _OPEN + ("replied",),
     "complete_task": _OPEN + ("replied",),
     "withhold_publication": ALL_STATES,
@@ -227,6 +234,8 @@ def available_actions(actor, case):
         if action == "withhold_publication" and case.publication_withheld:
             continue
         if action == "publish" and not case.publication_withheld:
+            continue
+        if action == "complete_milestone" and not case.milestones.filter(done_at__isnull=True).exists():
             continue
         if denial(actor, action, case) is None:
             actions.append(action)

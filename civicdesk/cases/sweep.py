@@ -7,10 +7,11 @@ warning is recorded exactly once and a worker killed mid-run leaves either both 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import clock
 from .actions import record_event
-from .models import OPEN_STATES, Case, SlaStatus, Summons, SummonsState
+from .models import OPEN_STATES, Case, Milestone, SlaStatus, Summons, SummonsState
 
 
 @dataclass
@@ -19,11 +20,12 @@ class SweepResult:
     overdue: int = 0
     contact_overdue: int = 0
     report_in_overdue: int = 0
+    milestone_overdue: int = 0
 
     def __str__(self):
         return (
             f"approaching={self.approaching} overdue={self.overdue} contact_overdue={self.contact_overdue}"
-            f" report_in_overdue={self.report_in_overdue}"
+            f" report_in_overdue={self.report_in_overdue} milestone_overdue={self.milestone_overdue}"
         )
 
 
@@ -109,7 +111,28 @@ def sweep(now=None, batch=500):
     for summons_id in _ids(late_summons, batch):
         if _claim_summons(summons_id, now):
             result.report_in_overdue += 1
+
+    missed = Milestone.objects.filter(
+        done_at__isnull=True, late=False, due_on__lt=timezone.localdate(now), case__state__in=OPEN_STATES
+    )
+    for milestone_id in _ids(missed, batch):
+        if _claim_milestone(milestone_id, now):
+            result.milestone_overdue += 1
     return result
+
+
+def _claim_milestone(milestone_id, now):
+    """Marks a milestone whose day passed undone, and records it on the case once."""
+    with transaction.atomic():
+        claimed = Milestone.objects.filter(pk=milestone_id, done_at__isnull=True, late=False).update(
+            late=True
+        )
+        if not claimed:
+            return False
+        step = Milestone.objects.select_related("case").get(pk=milestone_id)
+        payload = {"milestone": step.title, "due_on": step.due_on.isoformat()}
+        record_event(step.case, None, "milestone_overdue", payload, public=False, at=now)
+        return True
 
 
 def _claim_summons(summons_id, now):

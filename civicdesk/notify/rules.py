@@ -86,6 +86,14 @@ def summoned_unit_leaders(case, event):
     return _staff(User.objects.filter(unit_id=unit_id, role=Role.LEADER, is_active=True).order_by("pk"))
 
 
+def duty_owner_and_unit(case, event):
+    """The duty list's owner and the unit's staff (each once)."""
+    recipients = unit_staff(case, event)
+    if case.duty_owner_id and f"u{case.duty_owner_id}" not in {r.key for r in recipients}:
+        recipients += _staff(User.objects.filter(pk=case.duty_owner_id, is_active=True))
+    return recipients
+
+
 def supervisors(case, event):
     return _staff(User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk"))
 
@@ -126,4 +134,6 @@ RULES = {
     "summon": [Rule("summoned", summoned_units)],
     "report_in": [Rule("reported_in", unit_staff)],
     "report_in_overdue": [Rule("report_in_late", summoned_unit_leaders), Rule("report_in_late", unit_staff)],
+    "plan_duty": [Rule("long_term", citizen)],
+    "milestone_overdue": [Rule("milestone_late", duty_owner_and_unit)],
 }

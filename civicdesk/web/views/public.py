@@ -208,6 +208,7 @@ def track_case(request, number, error=None, posted=None):
         "can_withdraw": case.is_open and _may(actor, "withdraw", case),
         "rating": _rating_panel(request, error if posted == "rate" else None),
         "withdraw_error": error.message if (error is not None and posted == "withdraw") else "",
+        "milestones": list(case.milestones.all()),
         "attachments": [
             a for a in case.attachments.select_related("event") if a.event is None or a.event.is_public
         ],

@@ -135,6 +135,7 @@ def render_case(request, case, posted_action=None, error=None, status=200):
         ),
         "co_units": list(case.co_units.all()),
         "summonses": list(case.summonses.select_related("unit").order_by("summoned_at", "pk")),
+        "milestones": list(case.milestones.all()),
         "merged_cases": list(case.merged_cases.only("number", "title")),
         "panels": panels,
         "units": unit_choices() if offered & UNIT_PICKER_ACTIONS else [],
