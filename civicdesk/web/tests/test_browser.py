@@ -239,3 +239,71 @@ def test_a_visit_typed_on_a_phone_survives_a_lost_connection(browser, live_serve
     assert "门前路灯坏了" in page.locator("[data-testid=visit-needs]").inner_text()
     page = official.go("/field/visits/new/")  # stored: the draft is gone
     assert page.input_value("#id_heard") == ""
+
+
+def test_joint_handling_and_a_long_term_plan_in_the_browser(browser, live_server, city, submit, tmp_path):
+    """The street summons the department, which reports in; the street plans a long-term case and the
+    citizen reads the plan; a ledger with a bad row is refused row by row."""
+    from civicdesk.cases import actions
+
+    for user in (city.street_handler, city.handler, city.dispatcher):
+        user.set_password("demo-pass-1")
+        user.save()
+    case = actions.accept(actions.dispatch(submit(), city.dispatcher, city.street), city.street_handler)
+    street = Person(browser, live_server.url)
+    street.login("shandler", "demo-pass-1")
+    street.go(f"/cases/{case.number}/")
+    street.act(
+        "summon",
+        fill={
+            "textarea[name=reason]": "占道施工涉及住建，街道无执法权",
+            "textarea[name=task]": "核查施工许可",
+        },
+        select={"select[name=units]": [str(city.dept.pk)]},
+    )
+    assert "待报到" in street.page.locator("[data-testid=summonses]").inner_text()
+
+    department = Person(browser, live_server.url)
+    department.login("handler", "demo-pass-1")
+    department.go(f"/cases/{case.number}/")
+    department.act("report_in", fill={"textarea[name=note]": "已派人到场"})
+    assert "已报到" in department.page.locator("[data-testid=summonses]").inner_text()
+    department.shot("15-summons-reported-in")
+
+    street.go(f"/cases/{case.number}/")
+    street.act(
+        "plan_duty",
+        fill={
+            "textarea[name=explanation]": "需整体改造排水管网，预计明年六月完工，每月告知进展。",
+            "textarea[name=measures]": "先临时疏通，再申报改造",
+            "textarea[name=milestones]": "2027-03-31 改造项目立项\n2027-06-30 改造完工",
+        },
+    )
+    assert "改造完工" in street.page.locator("[data-testid=duty-plan]").inner_text()
+
+    citizen = Person(browser, live_server.url, phone=True)
+    page = citizen.go("/track/")
+    page.fill("#number", case.number)
+    page.fill("#phone", "13800138000")
+    page.click("form.card button[type=submit]")
+    plan = page.locator("[data-testid=duty-plan]").inner_text()
+    assert "预计明年六月完工" in plan and "改造项目立项" in plan
+    assert "承诺办结时间" not in page.content()  # the plan's dates replace the handling deadline
+    citizen.shot("16-citizen-reads-the-plan")
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["诉求内容", "电话", "状态"])
+    book.active.append(["村口路灯不亮", "13800138000", "未办结"])
+    book.active.append(["", "12345", "已办结"])
+    ledger = tmp_path / "台账.xlsx"
+    book.save(ledger)
+    dispatcher = Person(browser, live_server.url)
+    dispatcher.login("dispatcher", "demo-pass-1")
+    page = dispatcher.go("/cases/import/")
+    page.set_input_files("#id_file", str(ledger))
+    page.click("[data-testid=ledger-form] button[type=submit]")
+    problems = page.locator("[data-testid=ledger-problems]").inner_text()
+    assert "诉求内容" in problems and "电话" in problems and "状态" in problems
+    dispatcher.shot("17-ledger-import-refused")
