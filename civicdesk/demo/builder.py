@@ -20,6 +20,7 @@ from civicdesk.org.models import UnitKind
 
 from . import messages as demo_messages
 from .city import build_city
+from .field import build_field_work
 from .knowledge import load_articles
 
 # scenario → weight; each is a path through the lifecycle (see Replay.play)
@@ -403,6 +404,7 @@ def build(cases=2000, days=120, seed=12345, now=None, progress=None):
                 pass
             if progress is not None:
                 progress(index + 1, cases)
+        build_field_work(city, now, rng)  # visits, households, a summons, a long-term plan
         with clock.frozen(now):
             swept = sweep(now=now)
     from civicdesk.cases.models import Case
