@@ -832,9 +832,8 @@ def plan_duty(case, actor, *, explanation, measures, milestones="", owner=None, 
     if owner not in (None, ""):
         from civicdesk.org.models import User
 
-        owner_user = User.objects.filter(
-            Q(username=str(owner)) | Q(pk=int(owner) if str(owner).isdigit() else None), is_active=True
-        ).first()
+        match = Q(username=str(owner)) | (Q(pk=int(owner)) if str(owner).isdigit() else Q(pk__in=[]))
+        owner_user = User.objects.filter(match, is_active=True).first()
         if owner_user is None:
             errors["owner"] = [_("没有这个账号：%(v)s") % {"v": owner}]
     if errors:

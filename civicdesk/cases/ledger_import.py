@@ -105,14 +105,14 @@ def _moment(value):
     if isinstance(value, datetime):
         moment = value
     else:
-        text = _text(value)
-        moment = parse_datetime(text.replace("/", "-"))
-        if moment is None:
-            try:
-                day = parse_date(text.replace("/", "-").replace(".", "-"))
-            except ValueError:
-                day = None
-            moment = datetime.combine(day, time.min) if day else None
+        text = _text(value).replace("/", "-")
+        try:  # both raise ValueError for a well-formed impossible date such as 2026-02-30
+            moment = parse_datetime(text)
+            day = None if moment else parse_date(text.replace(".", "-"))
+        except ValueError:
+            moment = day = None
+        if moment is None and day is not None:
+            moment = datetime.combine(day, time.min)
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -122,7 +122,7 @@ def _unit(value):
     return Unit.objects.filter(Q(name=value) | Q(code=value), is_active=True).order_by("pk").first()
 
 
-def check(name, data):
+def check(name, data, max_rows=MAX_ROWS):
     """The rows ready to import, or LedgerImportError listing every problem (row, column, problem)."""
     rows = _rows(name, data)
     if not rows:
@@ -148,8 +148,8 @@ def check(name, data):
     heading = {field: header[index] for field, index in where.items()}
     problems, ready = [], []
     body = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
-    if len(body) > MAX_ROWS:
-        raise LedgerImportError([RowProblem(0, "", _("一次最多导入 %(n)d 行") % {"n": MAX_ROWS})])
+    if len(body) > max_rows:
+        raise LedgerImportError([RowProblem(0, "", _("一次最多导入 %(n)d 行") % {"n": max_rows})])
     now = clock.now()
     for number, row in body:
 
@@ -225,9 +225,9 @@ def check(name, data):
     return ready
 
 
-def import_ledger(name, data, actor):
+def import_ledger(name, data, actor, max_rows=MAX_ROWS):
     """Imports every row of the file or none (LedgerImportError); returns the new cases."""
-    ready = check(name, data)
+    ready = check(name, data, max_rows)
     cases = []
     with transaction.atomic():
         for item in ready:

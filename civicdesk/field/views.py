@@ -15,7 +15,7 @@ from civicdesk.web.views.common import roles_required
 
 from .contacts import of_unit as contacts_of_unit
 from .models import Household, Visit
-from .visits import areas_of, record_visit, visible_households
+from .visits import areas_of, cases_of_area, record_visit, visible_households
 
 FIELD_ROLES = (Role.HANDLER, Role.LEADER)
 
@@ -108,12 +108,7 @@ def area_ledger(request, pk):
         )
         .order_by("address")
     )
-    cases = (
-        Case.objects.filter(Q(area=area) | Q(visit_need__visit__area=area))
-        .distinct()
-        .select_related("responsible_unit")
-        .order_by("-received_at")
-    )
+    cases = cases_of_area(area).select_related("responsible_unit").order_by("-received_at")
     return render(request, "field/area.html", {"area": area, "households": households, "cases": cases[:200]})
 
 
@@ -129,11 +124,8 @@ def household_ledger(request, pk):
         .order_by("-received_at")
     )
     visits = household.visits.select_related("visitor").order_by("-visited_on")
-    by_person = {
-        p.pk: [c for c in cases if c.citizen_id and c.citizen.phone == p.phone] for p in people if p.phone
-    }
     return render(
         request,
         "field/household.html",
-        {"household": household, "people": people, "cases": cases, "visits": visits, "by_person": by_person},
+        {"household": household, "people": people, "cases": cases, "visits": visits},
     )

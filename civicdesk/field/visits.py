@@ -84,7 +84,7 @@ def record_visit(
     return visit
 
 
-def cases_of_area(user, area):
+def cases_of_area(area):
     """Every need raised in an area through visits or otherwise, for the area's ledger."""
     from civicdesk.cases.models import Case
 

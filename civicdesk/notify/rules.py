@@ -51,12 +51,16 @@ def citizen(case, event):
     return [Recipient(key, person.user if person.user_id else None, settings.LANGUAGE_CODE, tuple(channels))]
 
 
-def _unit_users(case, roles):
-    if case.responsible_unit_id is None:
+def _units_staff(unit_ids, roles=(Role.HANDLER, Role.LEADER)):
+    """The active staff of these units with these roles."""
+    ids = [i for i in unit_ids if i]
+    if not ids:
         return []
-    return _staff(
-        User.objects.filter(unit_id=case.responsible_unit_id, role__in=roles, is_active=True).order_by("pk")
-    )
+    return _staff(User.objects.filter(unit_id__in=ids, role__in=roles, is_active=True).order_by("pk"))
+
+
+def _unit_users(case, roles):
+    return _units_staff([case.responsible_unit_id], roles)
 
 
 def unit_staff(case, event):
@@ -67,23 +71,13 @@ def unit_handlers(case, event):
     return _unit_users(case, [Role.HANDLER])
 
 
-def _units_staff(unit_ids):
-    return _staff(
-        User.objects.filter(
-            unit_id__in=unit_ids, role__in=[Role.HANDLER, Role.LEADER], is_active=True
-        ).order_by("pk")
-    )
-
-
 def summoned_units(case, event):
     """The staff of the units a summons called (吹哨), or of the one unit an event names."""
-    ids = event.payload.get("unit_ids") or [event.payload.get("unit_id")]
-    return _units_staff([i for i in ids if i])
+    return _units_staff(event.payload.get("unit_ids") or [event.payload.get("unit_id")])
 
 
 def summoned_unit_leaders(case, event):
-    unit_id = event.payload.get("unit_id")
-    return _staff(User.objects.filter(unit_id=unit_id, role=Role.LEADER, is_active=True).order_by("pk"))
+    return _units_staff([event.payload.get("unit_id")], [Role.LEADER])
 
 
 def duty_owner_and_unit(case, event):

@@ -90,7 +90,20 @@ def test_a_file_with_good_and_bad_rows_imports_nothing_and_names_every_problem(c
             "",
             "",
         ],  # row 5: area, unit
-        ["5", "上周三", "", "", "", "噪音扰民", "", "", "明年", "", "", ""],  # row 6: two bad dates
+        [
+            "5",
+            "上周三",
+            "",
+            "",
+            "",
+            "噪音扰民",
+            "",
+            "",
+            "2026-02-30 10:00",
+            "",
+            "",
+            "",
+        ],  # row 6: two bad dates
         [
             "6",
             YESTERDAY,
@@ -191,6 +204,12 @@ def test_the_import_page_reports_problems_or_imports(client, city):
     sample.name = "ledger-template.xlsx"
     response = client.post("/cases/import/", {"file": sample})
     assert response.status_code == 302 and Case.objects.count() == 1
+    from civicdesk.web.views.ledger import WEB_MAX_ROWS
+
+    big = io.BytesIO(xlsx([good(str(n)) for n in range(WEB_MAX_ROWS + 1)]))
+    big.name = "大台账.xlsx"
+    page = client.post("/cases/import/", {"file": big}).content.decode()
+    assert f"一次最多导入 {WEB_MAX_ROWS} 行" in page and Case.objects.count() == 1
 
 
 def test_the_command_imports_or_lists_the_problems(city, tmp_path):
