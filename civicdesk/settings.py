@@ -179,6 +179,8 @@ RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"), "D
 # Periodic jobs every `civicdesk worker` runs (docs/deploy.md): the SLA sweep and sending due notifications.
 CIVICDESK_SLA_SWEEP_SECONDS = float(env("CIVICDESK_SLA_SWEEP_SECONDS", "60"))
 CIVICDESK_NOTIFY_POLL_SECONDS = float(env("CIVICDESK_NOTIFY_POLL_SECONDS", "5"))
+# How often workers fold the rollup journal: the most the assessment and dashboards trail the ledger by.
+CIVICDESK_ROLLUP_SECONDS = float(env("CIVICDESK_ROLLUP_SECONDS", "5"))
 
 # Notifications (docs/notifications.md). E-mail through Django's backends; SMS through a pluggable backend.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

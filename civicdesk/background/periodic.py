@@ -1,4 +1,5 @@
-"""The work every worker repeats on a schedule: the SLA sweep and sending due notifications.
+"""The work every worker repeats on a schedule: the SLA sweep, sending due notifications and folding the
+rollup journal into the dashboards' tables.
 
 Every `civicdesk worker` runs this schedule; no single "scheduler" process has to stay alive. Running the
 same job in several workers at once is safe by construction: the sweep and delivery claim each row with a
@@ -27,6 +28,12 @@ def deliver_notifications():
     return deliver_due()
 
 
+def fold_rollups():
+    from civicdesk.insight.rollups import fold_all
+
+    return fold_all(max_batches=50)
+
+
 def forget_rate_counters():
     from civicdesk.ratelimit.limits import forget_old
 
@@ -44,6 +51,7 @@ def schedule():
     return [
         Job("sla_sweep", sla_sweep, settings.CIVICDESK_SLA_SWEEP_SECONDS),
         Job("deliver_notifications", deliver_notifications, settings.CIVICDESK_NOTIFY_POLL_SECONDS),
+        Job("fold_rollups", fold_rollups, settings.CIVICDESK_ROLLUP_SECONDS),
         Job("forget_rate_counters", forget_rate_counters, 3600),
     ]
 

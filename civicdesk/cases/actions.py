@@ -24,6 +24,7 @@ from django_fsm import TransitionNotAllowed
 from civicdesk.catalogue import reference
 from civicdesk.catalogue.models import Category, DispatchRule, Kind, Priority
 from civicdesk.catalogue.taxonomy import same_line
+from civicdesk.insight import rollups
 from civicdesk.notify import outbox
 from civicdesk.org.models import Unit
 
@@ -137,6 +138,12 @@ def _apply(case, actor, action, mutate, *, expected_version=None, public=True, s
             **_actor_fields(actor),
         )
         outbox.write(fresh.last_event, fresh)  # who hears of it, in the same transaction
+        rollups.record_change(  # what it changes in the dashboards' rollup, in the same transaction
+            fresh.pk,
+            {name: before[name] for name in rollups.FIELDS},
+            rollups.values_of(fresh),
+            fresh.last_event,
+        )
     return fresh
 
 

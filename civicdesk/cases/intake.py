@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.catalogue.models import Channel, Kind, Priority
+from civicdesk.insight import rollups
 from civicdesk.org.models import Unit
 
 from . import clock, deadlines
@@ -204,6 +205,7 @@ def submit(data=None, actor=None, files=(), *, require_phone=True, route=True, p
         case.save()
         duplicates.index(case)
         event = record_event(case, actor, "receive", {"channel": case.channel, "kind": case.kind}, at=now)
+        rollups.record_change(case.pk, None, rollups.values_of(case))
         for name, content, content_type, ext in checked_files:
             store(case, name, content, content_type, ext, uploaded_by=actor, event=event)
     if route and auto_unit is not None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from civicdesk.insight import rollups
+
 from . import clock
 from .actions import record_event
 from .models import OPEN_STATES, Case, Milestone, SlaStatus, Summons, SummonsState
@@ -31,11 +33,17 @@ class SweepResult:
 
 def _claim(case_id, old_filter, new_values, action, payload_of, now):
     with transaction.atomic():
+        # Read under the row lock, so the rollup is told exactly what changed (the UPDATE still decides).
+        locked = Case.objects.select_for_update().filter(pk=case_id, **old_filter)
+        before = locked.values(*rollups.FIELDS).first()
+        if before is None:
+            return False
         claimed = Case.objects.filter(pk=case_id, **old_filter).update(**new_values)
         if not claimed:
             return False
         case = Case.objects.get(pk=case_id)
-        record_event(case, None, action, payload_of(case), public=False, at=now)
+        event = record_event(case, None, action, payload_of(case), public=False, at=now)
+        rollups.record_change(case_id, before, rollups.values_of(case), event)
         return True
 
 

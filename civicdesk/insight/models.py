@@ -53,3 +53,84 @@ class TextBand(models.Model):
 
     def __str__(self):
         return f"{self.case_id}:{self.key}"
+
+
+# Handling-time histogram (hours): bucket i holds times in (EDGES[i-1], EDGES[i]]; the last bucket, beyond.
+HOUR_EDGES = (1, 2, 4, 8, 12, 24, 36, 48, 72, 96, 120, 168, 240, 360, 720, 1440)
+HOUR_BUCKETS = tuple(f"h{i}" for i in range(len(HOUR_EDGES) + 1))
+
+
+class Grain(models.IntegerChoices):
+    DAY = 1, _("日")
+    MONTH = 2, _("月")
+
+
+class CaseRollup(models.Model):
+    """Counters of the ledger summed by the day (and month) a case was received, its unit, area and
+    first-level category: what the assessment and the dashboards read instead of the ledger.
+
+    Kept current by `rollups.fold`, which adds the deltas the actions layer journals (RollupDelta) in the
+    same transaction as each change. Every counter is a plain sum, so any period, unit subtree, area or
+    category is a sum of rows. unit_id, area_id and category_id are plain integers (0 = none): the rollup
+    is derived data, rebuilt from the ledger by `civicdesk rollups --rebuild`."""
+
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    bucket = models.DateField()  # the day, or the first day of the month
+    unit_id = models.IntegerField()  # the responsible unit, or for dispatched_to/returned the unit concerned
+    area_id = models.IntegerField()
+    category_id = models.IntegerField()  # the first-level category
+
+    received = models.IntegerField(default=0)  # every case but invalid ones
+    assigned = models.IntegerField(default=0)  # dispatched, assessed (not merged/withdrawn/invalid)
+    response_due = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    partly = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)  # still waiting for the unit (open states)
+    approaching = models.IntegerField(default=0)  # open and near the deadline
+    overdue = models.IntegerField(default=0)  # open and past the deadline
+    dispatched_to = models.IntegerField(default=0)  # distinct cases ever dispatched to the unit
+    returned = models.IntegerField(default=0)  # distinct cases the unit asked to return
+    handled = models.IntegerField(default=0)  # replied cases with a handling time (assessed)
+    hours_sum = models.FloatField(default=0)
+    located = models.IntegerField(default=0)  # cases with coordinates
+    latitude_sum = models.FloatField(default=0)
+    longitude_sum = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", "unit_id", "area_id", "category_id"], name="rollup_cell"
+            )
+        ]
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
+
+    def __str__(self):
+        return f"{self.get_grain_display()} {self.bucket} u{self.unit_id} a{self.area_id} c{self.category_id}"
+
+
+for _bucket in HOUR_BUCKETS:
+    CaseRollup.add_to_class(_bucket, models.IntegerField(default=0))
+
+
+class RollupDelta(models.Model):
+    """What one change of one case adds to the rollup, written in the change's own transaction and folded
+    into CaseRollup by the workers (a journal, so the intake path never contends on a hot rollup row).
+
+    cells: [[grain, "YYYY-MM-DD", unit_id, area_id, category_id, {counter: delta}], ...]"""
+
+    id = models.BigAutoField(primary_key=True)
+    cells = models.JSONField()
+
+    class Meta:
+        verbose_name = _("统计增量")
+        verbose_name_plural = _("统计增量")
+
+    def __str__(self):
+        return f"delta {self.pk}: {len(self.cells)} cells"
