@@ -179,6 +179,10 @@ RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"), "D
 # Periodic jobs every `civicdesk worker` runs (docs/deploy.md): the SLA sweep and sending due notifications.
 CIVICDESK_SLA_SWEEP_SECONDS = float(env("CIVICDESK_SLA_SWEEP_SECONDS", "60"))
 CIVICDESK_NOTIFY_POLL_SECONDS = float(env("CIVICDESK_NOTIFY_POLL_SECONDS", "5"))
+# The dashboard map's tile server, e.g. an intranet's "https://tiles.example.gov/{z}/{x}/{y}.png"; empty:
+# no tiles (areas are drawn on a plain background, so an offline intranet still gets a map).
+CIVICDESK_MAP_TILES = env("CIVICDESK_MAP_TILES", "")
+CIVICDESK_MAP_ATTRIBUTION = env("CIVICDESK_MAP_ATTRIBUTION", "")
 # How often workers fold the rollup journal: the most the assessment and dashboards trail the ledger by.
 CIVICDESK_ROLLUP_SECONDS = float(env("CIVICDESK_ROLLUP_SECONDS", "5"))
 

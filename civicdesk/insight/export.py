@@ -6,13 +6,20 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from .models import HOUR_EDGES
+
 
 def _percent(value):
     return None if value is None else round(value * 100, 1)
 
 
 def _hours(value):
-    return None if value is None else round(value, 1)
+    """Hours to one decimal; beyond the histogram's last edge, the text "> 1440"."""
+    if value is None:
+        return None
+    if value == float("inf"):
+        return f"> {HOUR_EDGES[-1]}"
+    return round(value, 1)
 
 
 def ranking_workbook(rows, period, weights):

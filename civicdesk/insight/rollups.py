@@ -342,7 +342,7 @@ def rebuild(chunk=20000):
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _add_months(day, months):
+def add_months(day, months):
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -350,7 +350,7 @@ def _add_months(day, months):
 def period_filter(start, end):
     """The rollup rows that sum to the days [start, end): whole months from month rows, the rest from
     day rows."""
-    first_month = start if start.day == 1 else _add_months(start, 1)
+    first_month = start if start.day == 1 else add_months(start, 1)
     last_month = end.replace(day=1)
     if first_month >= last_month:
         return Q(grain=Grain.DAY, bucket__gte=start, bucket__lt=end)

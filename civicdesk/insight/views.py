@@ -1,8 +1,9 @@
-"""The assessment page (考核排名), ranking units by the three rates with each figure a link to its cases, and
-the hotspot page (热点) with its proactive tasks."""
+"""The assessment page (考核排名), ranking units by the three rates with each figure a link to its cases, the
+dashboard (数据看板) and the hotspot page (热点) with its proactive tasks."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -14,12 +15,13 @@ from django.utils.translation import gettext as _
 from civicdesk.cases import actions, clock, intake
 from civicdesk.cases.errors import ActionError
 from civicdesk.cases.models import Case, CaseState
-from civicdesk.catalogue.models import Channel, Kind
-from civicdesk.org.models import Role, Unit
+from civicdesk.catalogue.models import Category, Channel, Kind
+from civicdesk.org.models import AREA_KINDS, Role, Unit
 from civicdesk.web.context import role_of
 from civicdesk.web.views.common import roles_required, unit_choices
 
 from . import assessment, hotspots
+from .dashboard import Filters, build
 from .export import ranking_workbook
 from .models import AssessmentWeights
 
@@ -68,6 +70,88 @@ def ranking(request):
             "months": range(1, 13),
             "quarters": range(1, 5),
             "title": _("考核排名"),
+        },
+        status=400 if error else 200,
+    )
+
+
+class FilterError(ValueError):
+    """A dashboard filter that names nothing the user may see."""
+
+
+def _choice(params, name, queryset, label):
+    """The object a filter parameter names (None when empty); FilterError when it names nothing."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    found = queryset.filter(pk=int(value)).first() if value.isdigit() else None
+    if found is None:
+        raise FilterError(_("%(label)s无效：%(v)s") % {"label": label, "v": value[:20]})
+    return found
+
+
+def dashboard_filters(request, today):
+    """(Filters, error): the period, unit, area and category asked for; a leader is held to their unit."""
+    params = request.GET
+    error = None
+    try:
+        period = assessment.parse_period(params, today)
+    except assessment.PeriodError as exc:
+        error, period = str(exc), assessment.month(today.year, today.month)
+    own = request.user.unit if role_of(request.user) == Role.LEADER else None
+    units = Unit.objects.filter(path__startswith=own.path) if own else Unit.objects.all()
+    found = {"unit": own, "area": None, "category": None}
+    for name, queryset, label in (
+        ("unit", units, _("承办单位")),
+        ("area", Unit.objects.filter(kind__in=AREA_KINDS), _("区域")),
+        ("category", Category.objects.filter(level=1), _("分类")),
+    ):
+        try:
+            found[name] = _choice(params, name, queryset, label) or found[name]
+        except FilterError as exc:
+            error = error or str(exc)
+    return Filters(period.start, period.end, **found), period, error
+
+
+@roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
+def dashboard(request):
+    """数据看板: trends by category and area, a map, SLA status by unit; every figure from the rollup."""
+    today = timezone.localdate()
+    filters, period, error = dashboard_filters(request, today)
+    figures = build(filters)
+    own = request.user.unit if role_of(request.user) == Role.LEADER else None
+    unit_options = Unit.objects.filter(is_active=True).exclude(kind__in=["city", "center"])
+    if own is not None:
+        unit_options = unit_options.filter(path__startswith=own.path)
+    return render(
+        request,
+        "insight/dashboard.html",
+        {
+            "figures": figures,
+            "filters": filters,
+            "period": period,
+            "error": error,
+            "params": request.GET,
+            "years": range(today.year - 4, today.year + 1),
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+            "unit_options": unit_options.order_by("path"),
+            "area_options": Unit.objects.filter(kind__in=AREA_KINDS[1:3], is_active=True).order_by("path"),
+            "category_options": Category.objects.filter(level=1, is_active=True).order_by("name"),
+            "map": {
+                "tiles": settings.CIVICDESK_MAP_TILES,
+                "attribution": settings.CIVICDESK_MAP_ATTRIBUTION,
+                "areas": [a for a in figures["areas"] if a["lat"] is not None],
+            },
+            "lag_seconds": int(settings.CIVICDESK_ROLLUP_SECONDS),
+            "labels": {
+                "received": _("受理量"),
+                "on_time": _("正常"),
+                "approaching": _("临期"),
+                "overdue": _("超期"),
+                "open": _("办理中"),
+                "no_points": _("本期没有带坐标的工单。"),
+            },
         },
         status=400 if error else 200,
     )

@@ -1,5 +1,7 @@
 from django import template
 
+from civicdesk.insight.models import HOUR_EDGES
+
 register = template.Library()
 
 
@@ -16,7 +18,11 @@ def score(value):
 
 @register.filter
 def hours(value):
-    return "—" if value is None else f"{value:.1f}"
+    if value is None:
+        return "—"
+    if value == float("inf"):
+        return f"> {HOUR_EDGES[-1]}"
+    return f"{value:.1f}"
 
 
 @register.filter
@@ -24,3 +30,8 @@ def signed(value, digits=2):
     if value is None:
         return ""
     return f"{value:+.{digits}f}" if isinstance(value, float) else f"{value:+d}"
+
+
+@register.filter
+def sum_of(values):
+    return sum(values or ())

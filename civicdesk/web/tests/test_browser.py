@@ -307,3 +307,42 @@ def test_joint_handling_and_a_long_term_plan_in_the_browser(browser, live_server
     problems = page.locator("[data-testid=ledger-problems]").inner_text()
     assert "诉求内容" in problems and "电话" in problems and "状态" in problems
     dispatcher.shot("17-ledger-import-refused")
+
+
+def test_the_dashboard_draws_its_charts_and_map_offline(browser, live_server, city, submit):
+    """ECharts and Leaflet come from the application (no CDN); with no tile server the map still shows each
+    area where its cases are, and the filter narrows every chart."""
+    from civicdesk.insight import rollups
+
+    city.supervisor.set_password("demo-pass-1")
+    city.supervisor.save()
+    for n in range(3):
+        submit(area=city.community.code, latitude="28.10", longitude="112.90", phone=f"1380000001{n}")
+    submit(
+        title="公交站牌缺失",
+        category="交通运输",
+        area=city.other_district.code,
+        latitude="28.30",
+        longitude="113.10",
+        phone="13600000001",
+    )
+    rollups.fold_all()
+    person = Person(browser, live_server.url)
+    outside = []
+    person.page.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
+    person.login("supervisor", "demo-pass-1")
+    page = person.go("/dashboard/")
+    page.wait_for_selector("[data-testid=chart-trend][data-rendered='1'] svg")
+    assert page.locator("[data-kpi=received]").inner_text() == "4"
+    assert "城乡建设" in page.locator("[data-testid=chart-trend] svg").inner_html()
+    assert page.locator("[data-testid=map]").get_attribute("data-rendered") == "2"
+    assert "no-tiles" in page.locator("[data-testid=map]").get_attribute("class")
+    assert page.locator("[data-testid=map] path.leaflet-interactive").count() == 2
+    assert "暮云东社区" in page.locator("[data-testid=map]").inner_text()  # labels stand in for tiles
+    person.shot("18-dashboard")
+    page.select_option("#f-area", str(city.other_district.pk))
+    page.click("[data-testid=dashboard-filters] button[type=submit]")
+    page.wait_for_selector("[data-testid=chart-trend][data-rendered='1'] svg")
+    assert page.locator("[data-kpi=received]").inner_text() == "1"
+    assert page.locator("[data-testid=map] path.leaflet-interactive").count() == 1
+    assert outside == []
