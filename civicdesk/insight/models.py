@@ -66,8 +66,9 @@ class Grain(models.IntegerChoices):
 
 
 class CaseRollup(models.Model):
-    """Counters of the ledger summed by the day (and month) a case was received, its unit, area and
-    first-level category: what the assessment and the dashboards read instead of the ledger.
+    """Counters of the ledger summed by the day (and month) a case was received, its unit, area (the
+    street/township: a community's cases count in its street) and first-level category: what the
+    assessment and the dashboards read instead of the ledger.
 
     Kept current by `rollups.fold`, which adds the deltas the actions layer journals (RollupDelta) in the
     same transaction as each change. Every counter is a plain sum, so any period, unit subtree, area or
@@ -77,7 +78,7 @@ class CaseRollup(models.Model):
     grain = models.PositiveSmallIntegerField(choices=Grain.choices)
     bucket = models.DateField()  # the day, or the first day of the month
     unit_id = models.IntegerField()  # the responsible unit, or for dispatched_to/returned the unit concerned
-    area_id = models.IntegerField()
+    area_id = models.IntegerField()  # the street/township (or district) of the case's area
     category_id = models.IntegerField()  # the first-level category
 
     received = models.IntegerField(default=0)  # every case but invalid ones

@@ -69,34 +69,48 @@ FOLD_BATCH = 2000
 # --- what one case contributes -----------------------------------------------------------------------
 
 
-class _Roots:
-    """category id → its first-level ancestor, from a small table re-read when an id is unknown or every
-    five minutes (a category moved under another parent needs `rebuild` for past cases anyway)."""
+class _Lookup:
+    """id → a coarser id, from a small table re-read when an id is unknown or every five minutes (moving a
+    category or a community under another parent needs `rebuild` for past cases anyway)."""
 
-    def __init__(self):
-        self.map, self.loaded = {}, 0.0
+    def __init__(self, load):
+        self.load, self.map, self.loaded = load, {}, 0.0
 
-    def load(self):
-        from civicdesk.catalogue.models import Category
-
-        parents = dict(Category.objects.values_list("id", "parent_id"))
-        roots = {}
-        for cid in parents:
-            node, hops = cid, 0
-            while parents.get(node) and hops < 5:
-                node, hops = parents[node], hops + 1
-            roots[cid] = node
-        self.map, self.loaded = roots, time.monotonic()
-
-    def __call__(self, category_id):
-        if not category_id:
+    def __call__(self, key):
+        if not key:
             return 0
-        if category_id not in self.map or time.monotonic() - self.loaded > 300:
-            self.load()
-        return self.map.get(category_id, category_id)
+        if key not in self.map or time.monotonic() - self.loaded > 300:
+            self.map, self.loaded = self.load(), time.monotonic()
+        return self.map.get(key, key)
 
 
-root_of = _Roots()
+def _category_roots():
+    """category → its first-level ancestor."""
+    from civicdesk.catalogue.models import Category
+
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    roots = {}
+    for cid in parents:
+        node, hops = cid, 0
+        while parents.get(node) and hops < 5:
+            node, hops = parents[node], hops + 1
+        roots[cid] = node
+    return roots
+
+
+def _street_areas():
+    """area → the street/township (街乡镇) it lies in: a community counts in its street, so the rollup has
+    hundreds of areas rather than thousands and a year of them sums in milliseconds."""
+    from civicdesk.org.models import Unit, UnitKind
+
+    units = {pk: (kind, parent) for pk, kind, parent in Unit.objects.values_list("id", "kind", "parent_id")}
+    return {
+        pk: (parent if kind == UnitKind.COMMUNITY and parent else pk) for pk, (kind, parent) in units.items()
+    }
+
+
+root_of = _Lookup(_category_roots)
+street_of = _Lookup(_street_areas)
 
 
 def hour_bucket(hours):
@@ -116,7 +130,7 @@ def contribution(values, dispatched=(), returned=()):
     if values is None or values["state"] == CaseState.INVALID:
         return {}
     day = timezone.localtime(values["received_at"]).date()
-    area, category = values["area_id"] or 0, root_of(values["category_id"])
+    area, category = street_of(values["area_id"]), root_of(values["category_id"])
     unit = values["responsible_unit_id"] or 0
     own = {"received": 1}
     if values["state"] in OPEN_STATES:
@@ -206,7 +220,7 @@ def _key(values):
         values["state"] == CaseState.INVALID,
         values["state"] in NOT_ASSESSED,
         timezone.localtime(values["received_at"]).date(),
-        values["area_id"],
+        street_of(values["area_id"]),
         root_of(values["category_id"]),
     )
 

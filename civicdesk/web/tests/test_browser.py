@@ -338,7 +338,7 @@ def test_the_dashboard_draws_its_charts_and_map_offline(browser, live_server, ci
     assert page.locator("[data-testid=map]").get_attribute("data-rendered") == "2"
     assert "no-tiles" in page.locator("[data-testid=map]").get_attribute("class")
     assert page.locator("[data-testid=map] path.leaflet-interactive").count() == 2
-    assert "暮云东社区" in page.locator("[data-testid=map]").inner_text()  # labels stand in for tiles
+    assert "暮云街道" in page.locator("[data-testid=map]").inner_text()  # labels stand in for tiles
     person.shot("18-dashboard")
     page.select_option("#f-area", str(city.other_district.pk))
     page.click("[data-testid=dashboard-filters] button[type=submit]")
