@@ -230,14 +230,17 @@ def scope(period):
 
 
 def _owners(units):
-    """unit id → the chosen units whose subtree holds it (a unit chosen with its parent counts for both)."""
+    """unit id → the chosen units whose subtree holds it (a unit chosen with its parent counts for both).
+
+    A unit's path ("/1/4/17/") lists its ancestors, so this is one pass over the units, not units × chosen."""
     from civicdesk.org.models import Unit
 
+    chosen = {unit.pk for unit in units}
     owners = {}
     for unit_id, path in Unit.objects.values_list("id", "path"):
-        for chosen in units:
-            if path.startswith(chosen.path):
-                owners.setdefault(unit_id, []).append(chosen.pk)
+        mine = [int(part) for part in path.strip("/").split("/") if part and int(part) in chosen]
+        if mine:
+            owners[unit_id] = mine
     return owners
 
 

@@ -63,7 +63,9 @@ def test_totals_trend_areas_and_units_of_a_month(ledger):
     assert by_name == {"城乡建设": [0, 4] + [0] * 28, "交通运输": [0, 1] + [0] * 28}
 
     areas = {a["name"]: a for a in figures["areas"]}
-    assert "暮云东社区" not in areas  # a community's cases count in its street (hundreds of areas, not thousands)
+    assert (
+        "暮云东社区" not in areas
+    )  # a community's cases count in its street (hundreds of areas, not thousands)
     assert areas["暮云街道"]["received"] == 3
     assert (areas["暮云街道"]["lat"], areas["暮云街道"]["lon"]) == (28.1, 112.9)  # mean of its cases
     assert areas["A3区"]["received"] == 1 and areas["A3区"]["lat"] == 28.3
