@@ -1,5 +1,6 @@
 """Settings of the assessment an administrator changes: the weights of the overall score."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -135,3 +136,28 @@ class RollupDelta(models.Model):
 
     def __str__(self):
         return f"delta {self.pk}: {len(self.cells)} cells"
+
+
+class Topic(models.Model):
+    """每月一题: a recurring problem chosen from the hotspots for root-cause work by several units at once.
+
+    Each unit's part is a task case (channel 'proactive'), so it has a deadline, a workbench row and an
+    assessment like any case; the topic ties them together and remembers the requests it came from."""
+
+    title = models.CharField(_("题目"), max_length=200)
+    month = models.DateField(_("月份"))  # the first day of the month the topic was set
+    note = models.TextField(_("说明"), blank=True)
+    source_numbers = models.JSONField(_("相关诉求"), default=list, blank=True)
+    tasks = models.ManyToManyField("cases.Case", verbose_name=_("任务工单"), related_name="topics")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        ordering = ["-month", "-created_at"]
+        verbose_name = _("每月一题")
+        verbose_name_plural = _("每月一题")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.title}"

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from civicdesk.web.views.common import roles_required, unit_choices
 from . import assessment, hotspots
 from .dashboard import Filters, build
 from .export import ranking_workbook
-from .models import AssessmentWeights
+from .models import AssessmentWeights, Topic
 
 
 def assessed_units(user):
@@ -216,11 +216,11 @@ def hotspot_task(request):
     units = [u for u in request.POST.getlist("units") if u]
     title = (request.POST.get("title") or "").strip()
     members = [n for n in (request.POST.get("members") or "").split(",") if n.strip()][:200]
-    topic = request.POST.get("topic") == "1"
+    topic_wanted = request.POST.get("topic") == "1"
     if not units or not title:
         messages.error(request, _("请填写任务标题并至少选择一个承办单位"))
         return back
-    prefix = _("每月一题") if topic else _("未诉先办")
+    prefix = _("每月一题") if topic_wanted else _("未诉先办")
     description = _("%(kind)s：%(title)s\n来源：热点问题，相关诉求 %(n)d 件：%(numbers)s\n%(note)s") % {
         "kind": prefix,
         "title": title,
@@ -230,6 +230,17 @@ def hotspot_task(request):
     }
     try:
         with transaction.atomic():
+            topic = None
+            if topic_wanted:
+                now = clock.now()
+                topic = Topic.objects.create(
+                    title=title[:200],
+                    month=timezone.localtime(now).date().replace(day=1),
+                    note=(request.POST.get("note") or "").strip(),
+                    source_numbers=members,
+                    created_by=request.user,
+                    created_at=now,
+                )
             for unit in units:
                 case = intake.submit(
                     {
@@ -243,8 +254,50 @@ def hotspot_task(request):
                     route=False,
                 )
                 actions.dispatch(case, request.user, unit, note=prefix)
+                if topic is not None:
+                    topic.tasks.add(case)
     except ActionError as exc:
         messages.error(request, exc.message)
         return back
     messages.success(request, _("已创建并派发 %(n)d 项任务") % {"n": len(units)})
+    if topic is not None:
+        return redirect("insight:topic", pk=topic.pk)
     return back
+
+
+@roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
+def topic_list(request):
+    """每月一题: every topic with how far its units have got."""
+    topics = list(Topic.objects.prefetch_related("tasks")[:200])
+    for topic in topics:
+        topic.progress = _progress(topic.tasks.all())
+    return render(request, "insight/topics.html", {"topics": topics})
+
+
+@roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
+def topic_detail(request, pk):
+    """One topic followed across its units: each unit's task, its state, deadline and answer, and the
+    requests it came from."""
+    topic = Topic.objects.filter(pk=pk).first()
+    if topic is None:
+        raise Http404(_("没有这个题目"))
+    tasks = list(topic.tasks.select_related("responsible_unit").order_by("responsible_unit__name"))
+    sources = list(
+        Case.objects.filter(number__in=topic.source_numbers[:200]).select_related("responsible_unit")
+    )
+    return render(
+        request,
+        "insight/topic.html",
+        {"topic": topic, "tasks": tasks, "progress": _progress(tasks), "sources": sources},
+    )
+
+
+def _progress(tasks):
+    """{"units", "replied", "closed", "overdue"} of a topic's task cases."""
+    tasks = list(tasks)
+    return {
+        "units": len(tasks),
+        "replied": sum(t.replied_at is not None for t in tasks),
+        "closed": sum(t.state == CaseState.CLOSED for t in tasks),
+        "overdue": sum(t.is_open and t.sla_status == "overdue" for t in tasks),
+    }

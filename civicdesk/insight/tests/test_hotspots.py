@@ -95,7 +95,9 @@ def test_the_hotspot_page_ranks_the_ledgers_problems(client, city, submit):
 
 
 def test_a_hotspot_becomes_tasks_for_several_units(client, city, submit):
+    from civicdesk.cases import actions
     from civicdesk.cases.models import Case
+    from civicdesk.insight.models import Topic
 
     mixing = "丽发新城小区附近搅拌站噪音扰民，粉尘污染严重，晚上施工影响休息"
     members = [
@@ -122,8 +124,26 @@ def test_a_hotspot_becomes_tasks_for_several_units(client, city, submit):
     for task in tasks:
         assert task.state == "dispatched" and task.title.startswith("每月一题")
         assert all(m.number in task.description for m in members) and "联合整治" in task.description
-    # nothing is created without a unit, and only dispatchers may create
+    # the topic follows its units: the dispatcher lands on it, and progress shows as units answer
+    topic = Topic.objects.get()
+    assert response["Location"] == f"/topics/{topic.pk}/"
+    assert set(topic.tasks.all()) == set(tasks) and topic.source_numbers == [m.number for m in members]
+    dept_task = next(t for t in tasks if t.responsible_unit == city.dept)
+    actions.reply(actions.accept(dept_task, city.handler), city.handler, text="已约谈搅拌站，限期整改")
+    client.force_login(city.leader)
+    page = client.get(f"/topics/{topic.pk}/").content.decode()
+    assert "2 个承办单位：已答复 1，已办结 0，超期 0。" in page
+    assert "已约谈搅拌站" in page and all(m.number in page for m in members)
+    listing = client.get("/topics/").content.decode()
+    assert "丽发新城搅拌站噪音粉尘" in listing
+    assert client.get("/topics/999999/").status_code == 404
+    # nothing is created without a unit, a plain proactive task makes no topic, only dispatchers may create
+    client.force_login(city.dispatcher)
     client.post("/hotspots/task/", {"title": "x", "members": ""})
     assert Case.objects.filter(channel="proactive").count() == 2
+    client.post("/hotspots/task/", {"title": "路灯巡查", "units": [city.street.pk]})
+    assert Case.objects.filter(channel="proactive").count() == 3 and Topic.objects.count() == 1
     client.force_login(city.supervisor)
     assert client.post("/hotspots/task/", {"title": "x", "units": [city.dept.pk]}).status_code == 403
+    client.force_login(city.handler)
+    assert client.get("/topics/").status_code == 403

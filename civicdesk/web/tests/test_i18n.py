@@ -165,6 +165,7 @@ def test_public_pages_in_english(client, city, url):
         ("supervisor", "/dashboard/"),
         ("leader", "/dashboard/?period=year&unit=nonsense"),
         ("dispatcher", "/hotspots/"),
+        ("dispatcher", "/topics/"),
         ("leader", "/assessment/?period=year"),
         ("supervisor", "/cases/{number}/"),
         ("handler", "/cases/{number}/"),
