@@ -34,6 +34,12 @@ def fold_rollups():
     return fold_all(max_batches=50)
 
 
+def mine_hotspots():
+    from civicdesk.insight.hotspot_store import mine_scheduled
+
+    return len(mine_scheduled())
+
+
 def forget_rate_counters():
     from civicdesk.ratelimit.limits import forget_old
 
@@ -53,6 +59,7 @@ def schedule():
         Job("deliver_notifications", deliver_notifications, settings.CIVICDESK_NOTIFY_POLL_SECONDS),
         Job("fold_rollups", fold_rollups, settings.CIVICDESK_ROLLUP_SECONDS),
         Job("forget_rate_counters", forget_rate_counters, 3600),
+        Job("mine_hotspots", mine_hotspots, 3600),  # each window once per local day (hotspot_store.py)
     ]
 
 

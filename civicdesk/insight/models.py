@@ -161,3 +161,59 @@ class Topic(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.title}"
+
+
+class HotspotRun(models.Model):
+    """One scheduled mining of the city's hotspots over the last `days` days. `slot` (day and window) is
+    unique, so when many workers reach the job at once only one mines."""
+
+    slot = models.CharField(max_length=40, unique=True)
+    days = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scanned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("热点计算")
+        verbose_name_plural = _("热点计算")
+
+    def __str__(self):
+        return self.slot
+
+
+class StoredHotspot(models.Model):
+    """A hotspot as a run found it, ranked: what the hotspot page shows without mining again."""
+
+    run = models.ForeignKey(HotspotRun, on_delete=models.CASCADE, related_name="hotspots")
+    rank = models.PositiveSmallIntegerField()
+    heat = models.FloatField()
+    place = models.CharField(max_length=100, blank=True)
+    representative_number = models.CharField(max_length=20)
+    representative_title = models.CharField(max_length=200)
+    numbers = models.JSONField(default=list)
+    people = models.PositiveIntegerField(default=0)
+    support = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "rank"]
+        verbose_name = _("热点")
+        verbose_name_plural = _("热点")
+
+    def __str__(self):
+        return f"{self.rank}. {self.representative_title}"
+
+    # The page reads stored and freshly mined hotspots alike.
+    @property
+    def representative(self):
+        return self
+
+    @property
+    def title(self):
+        return self.representative_title
+
+    @property
+    def members(self):
+        return self.numbers

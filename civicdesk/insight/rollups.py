@@ -77,6 +77,10 @@ class _Lookup:
     def __init__(self, load):
         self.load, self.map, self.loaded = load, {}, 0.0
 
+    def clear(self, **_signal):
+        """Forget the table (a unit or category was saved in this process); re-read at the next use."""
+        self.map = {}
+
     def __call__(self, key):
         if not key:
             return 0

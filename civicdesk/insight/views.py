@@ -1,8 +1,6 @@
 """The assessment page (考核排名), ranking units by the three rates with each figure a link to its cases, the
 dashboard (数据看板) and the hotspot page (热点) with its proactive tasks."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -20,7 +18,7 @@ from civicdesk.org.models import AREA_KINDS, Role, Unit
 from civicdesk.web.context import role_of
 from civicdesk.web.views.common import roles_required, unit_choices
 
-from . import assessment, hotspots
+from . import assessment, hotspot_store
 from .dashboard import Filters, build
 from .export import ranking_workbook
 from .models import AssessmentWeights, Topic
@@ -169,26 +167,22 @@ def _days(params):
 
 @roles_required(Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER)
 def hotspot_list(request):
-    """热点: the hottest problems among the cases of the last 30/90/180 days, mined when asked.
+    """热点: the hottest problems among the cases of the last 30/90/180 days.
 
-    A leader sees the hotspots among their unit's cases; everyone else, the city's."""
+    The city's hotspots come from the newest daily run (hotspot_store.py) unless `fresh=1` asks to mine
+    now; a leader's, limited to their unit's cases, are mined when asked."""
     days = _days(request.GET)
     now = clock.now()
-    cases = Case.objects.filter(received_at__gte=now - timedelta(days=days)).exclude(
-        state__in=[CaseState.INVALID, CaseState.WITHDRAWN]
-    )
+    run = None
     if role_of(request.user) == Role.LEADER and request.user.unit:
-        cases = cases.filter(responsible_unit__path__startswith=request.user.unit.path)
-    rows = cases.values_list("pk", "number", "title", "description", "citizen_id", "received_at")
-    numbers = {}
-    items = []
-    for pk, number, title, description, citizen_id, received_at in rows.iterator(chunk_size=5000):
-        numbers[pk] = number
-        items.append(hotspots.Item(pk, title, description, citizen_id or f"case-{pk}", received_at))
-    found = hotspots.mine(items, now, top=HOTSPOT_TOP)
-    for spot in found:
-        spot.numbers = [numbers[m.key] for m in spot.members]
-        spot.representative_number = numbers[spot.representative.key]
+        cases = Case.objects.filter(responsible_unit__path__startswith=request.user.unit.path)
+        found, scanned = hotspot_store.mine(cases, days, now, HOTSPOT_TOP)
+    else:
+        run = None if request.GET.get("fresh") == "1" else hotspot_store.latest(days)
+        if run is not None:
+            found, scanned = list(run.hotspots.all()), run.scanned
+        else:
+            found, scanned = hotspot_store.mine(Case.objects.all(), days, now, HOTSPOT_TOP)
 
     may_act = role_of(request.user) in (Role.DISPATCHER, Role.ADMIN)
     return render(
@@ -198,7 +192,8 @@ def hotspot_list(request):
             "hotspots": found,
             "days": days,
             "choices": HOTSPOT_DAYS,
-            "scanned": len(items),
+            "scanned": scanned,
+            "run": run,
             "units": unit_choices() if may_act else [],
             "may_act": may_act,
         },

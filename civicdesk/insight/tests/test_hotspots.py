@@ -147,3 +147,58 @@ def test_a_hotspot_becomes_tasks_for_several_units(client, city, submit):
     assert client.post("/hotspots/task/", {"title": "x", "units": [city.dept.pk]}).status_code == 403
     client.force_login(city.handler)
     assert client.get("/topics/").status_code == 403
+
+
+def test_hotspots_are_mined_once_a_day_and_stored(client, city, submit):
+    from civicdesk.insight import hotspot_store
+    from civicdesk.insight.models import HotspotRun, StoredHotspot
+
+    noise = "丽发新城小区附近搅拌站噪音扰民，粉尘污染严重，晚上施工影响休息"
+    members = [
+        submit(title="丽发新城小区搅拌站噪音", description=noise, phone=f"1390000000{i}") for i in range(3)
+    ]
+    made = hotspot_store.mine_scheduled()
+    assert [run.days for run in made] == [30, 90, 180]
+    assert hotspot_store.mine_scheduled() == []  # the same day again: nothing (another worker's turn is over)
+    top = StoredHotspot.objects.filter(run__days=90, rank=1).get()
+    assert sorted(top.numbers) == sorted(m.number for m in members) and top.people == 3
+    assert HotspotRun.objects.get(days=90).scanned == 3
+
+    later = submit(title="丽发新城小区搅拌站噪音", description=noise, phone="13900000009")  # after the run
+    client.force_login(city.dispatcher)
+    stored = client.get("/hotspots/", {"days": "90"}).content.decode()
+    assert 'data-testid="hotspot-source"' in stored and "fresh=1" in stored
+    assert all(m.number in stored for m in members) and later.number not in stored  # the stored run
+    fresh = client.get("/hotspots/", {"days": "90", "fresh": "1"}).content.decode()
+    assert "本表为刚刚计算的结果" in fresh
+    assert later.number in fresh and all(m.number in fresh for m in members)  # mined now
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_workers_reaching_the_mining_job_at_once_mine_each_window_once(city, submit):
+    import threading
+
+    from django.db import connection
+
+    from civicdesk.insight import hotspot_store
+    from civicdesk.insight.models import HotspotRun
+
+    submit()
+    made, errors = [], []
+
+    def worker():
+        try:
+            made.extend(hotspot_store.mine_scheduled())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(run.days for run in made) == [30, 90, 180]
+    assert HotspotRun.objects.count() == 3
