@@ -38,14 +38,17 @@ def _subtree_ids(unit):
     return list(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
 
 
-def rows(filters, days_only=False):
-    """The rollup rows of the period and filters (a queryset to group): whole months from month rows and
-    the days at either end from day rows, or only day rows for a day-by-day series."""
+def rows(filters, group=None, days_only=False):
+    """The rollup rows of the period and filters, at the smallest level that has the grouping dimension
+    and the filtered ones (a queryset to group): whole months from month rows and the days at either end
+    from day rows, or only day rows for a day-by-day series."""
     if days_only:
         period = Q(grain=Grain.DAY, bucket__gte=filters.start, bucket__lt=filters.end)
     else:
         period = rollups.period_filter(filters.start, filters.end)
-    queryset = CaseRollup.objects.filter(period)
+    dimensions = {group} if group else set()
+    dimensions |= {name for name in ("unit", "area", "category") if getattr(filters, name) is not None}
+    queryset = CaseRollup.objects.filter(period, **rollups.LEVELS[rollups.level_for(dimensions)])
     if filters.unit is not None:
         queryset = queryset.filter(unit_id__in=_subtree_ids(filters.unit))
     if filters.area is not None:
@@ -80,7 +83,7 @@ def _rate(part, whole):
 def trend(filters):
     """{"labels": [...], "series": [{"name", "data"}]}: received per day or month, per top category."""
     daily = (filters.end - filters.start).days <= DAILY_UP_TO
-    queryset = rows(filters, days_only=daily)
+    queryset = rows(filters, group="category", days_only=daily)
     counts = {}
     for row in _sum(queryset, ("bucket", "category_id"), ("received",)):
         label = row["bucket"].isoformat() if daily else row["bucket"].strftime("%Y-%m")
@@ -124,7 +127,7 @@ def areas(filters):
     """Areas by cases received, each with its open and overdue cases and, if any case there is located,
     its map position."""
     found = _sum(
-        rows(filters),
+        rows(filters, group="area"),
         ("area_id",),
         ("received", "open", "overdue", "located", "latitude_sum", "longitude_sum"),
     )
@@ -149,7 +152,7 @@ def areas(filters):
 
 def units(filters):
     """Units by open cases: on time, approaching the deadline, overdue (SLA status)."""
-    found = _sum(rows(filters), ("unit_id",), STATUS)
+    found = _sum(rows(filters, group="unit"), ("unit_id",), STATUS)
     found = [r for r in found if r["received"] or r["open"]]
     names = dict(Unit.objects.filter(pk__in=[r["unit_id"] for r in found]).values_list("id", "name"))
     names[0] = _("待派单")  # not dispatched yet: the hotline centre's own queue

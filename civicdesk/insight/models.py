@@ -81,6 +81,8 @@ class CaseRollup(models.Model):
     unit_id = models.IntegerField()  # the responsible unit, or for dispatched_to/returned the unit concerned
     area_id = models.IntegerField()  # the street/township (or district) of the case's area
     category_id = models.IntegerField()  # the first-level category
+    # 0: unit × area × category; 1: per unit (area and category -1); 2: per area; 3: per category
+    level = models.PositiveSmallIntegerField(default=0)
 
     received = models.IntegerField(default=0)  # every case but invalid ones
     assigned = models.IntegerField(default=0)  # dispatched, assessed (not merged/withdrawn/invalid)
@@ -110,6 +112,7 @@ class CaseRollup(models.Model):
                 fields=["grain", "bucket", "unit_id", "area_id", "category_id"], name="rollup_cell"
             )
         ]
+        indexes = [models.Index(fields=["level", "grain", "bucket"], name="rollup_level_period")]
         verbose_name = _("统计汇总")
         verbose_name_plural = _("统计汇总")
 

@@ -43,7 +43,9 @@ from .models import HOUR_BUCKETS, HOUR_EDGES, CaseRollup, Grain, RollupDelta
 DISPATCH_ACTIONS = ("dispatch", "redispatch", "resolve_dispute")
 RETURN_ACTION = "request_return"
 KEY = ("grain", "bucket", "unit_id", "area_id", "category_id")
-COUNTERS = tuple(f.attname for f in CaseRollup._meta.concrete_fields if f.attname not in ("id", *KEY))
+COUNTERS = tuple(
+    f.attname for f in CaseRollup._meta.concrete_fields if f.attname not in ("id", "level", *KEY)
+)
 # The case fields a contribution depends on: a change touching none of them journals nothing.
 FIELDS = (
     "state",
@@ -186,14 +188,36 @@ def _assessment_counters(own, v):
         own["reopened"] = 1
 
 
+ANY = -1  # "every unit / area / category": the coarser levels of the rollup
+# Each cell is also summed at three coarser levels, so the common queries read a few thousand rows a year
+# whatever the ledger's size: the ranking and the units chart (per unit), the map (per area), the trend
+# (per category). LEVELS maps a level to the rows holding it.
+LEVELS = {"full": {"level": 0}, "unit": {"level": 1}, "area": {"level": 2}, "category": {"level": 3}}
+
+
+def level_of(unit, area, category):
+    if unit == ANY:
+        return 2 if area != ANY else 3
+    return 1 if area == ANY else 0
+
+
+def level_for(dimensions):
+    """The smallest level that has every dimension in `dimensions` ("unit", "area", "category")."""
+    dimensions = set(dimensions)
+    if len(dimensions) > 1:
+        return "full"
+    return dimensions.pop() if dimensions else "unit"
+
+
 def _by_grain(cells, sign, into):
-    """Adds `cells` (times sign) to `into`, once per grain."""
+    """Adds `cells` (times sign) to `into`, once per grain and level."""
     for (day, unit, area, category), counters in cells.items():
         month = day.replace(day=1)
-        for key in ((Grain.DAY, day, unit, area, category), (Grain.MONTH, month, unit, area, category)):
-            target = into[key]
-            for name, value in counters.items():
-                target[name] += sign * value
+        for bucket in ((Grain.DAY, day), (Grain.MONTH, month)):
+            for place in ((unit, area, category), (unit, ANY, ANY), (ANY, area, ANY), (ANY, ANY, category)):
+                target = into[(*bucket, *place)]
+                for name, value in counters.items():
+                    target[name] += sign * value
 
 
 # --- journal -----------------------------------------------------------------------------------------
@@ -269,7 +293,7 @@ def _upsert(totals):
     (unnest), so a rebuild's millions of rows cost a statement per UPSERT_ROWS rows and no per-row
     round trip; SQLite runs in-process, where executemany is as fast."""
     table = CaseRollup._meta.db_table
-    columns = (*KEY, *COUNTERS)
+    columns = (*KEY, "level", *COUNTERS)
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     conflict = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
     rows = (
@@ -279,6 +303,7 @@ def _upsert(totals):
             unit,
             area,
             category,
+            level_of(unit, area, category),
             *(counters.get(c, 0) for c in COUNTERS),
         )
         for (grain, day, unit, area, category), counters in sorted(totals.items())
@@ -409,9 +434,10 @@ def period_filter(start, end):
     return rows
 
 
-def sums(start, end, by=(), counters=COUNTERS, **filters):
-    """Counters summed over [start, end) grouped by `by` (rollup columns), with extra row filters."""
-    rows = CaseRollup.objects.filter(period_filter(start, end), **filters)
+def sums(start, end, by=(), counters=COUNTERS, level="unit", **filters):
+    """Counters summed over [start, end) at a level (LEVELS), grouped by `by` (rollup columns), with extra
+    row filters."""
+    rows = CaseRollup.objects.filter(period_filter(start, end), **LEVELS[level], **filters)
     aggregates = {name: Sum(name) for name in counters}
     if by:
         return [

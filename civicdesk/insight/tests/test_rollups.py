@@ -82,14 +82,23 @@ def test_every_kind_of_change_folds_to_what_a_rebuild_computes(city, submit):
     rebuilt = folded_equals_rebuilt()  # reply, rating, reopening, withdrawal
 
     # Spot checks against the hand-worked answer: a (dept) is the only assessed, rated case.
-    month = {k: v for k, v in rebuilt.items() if k[0] == Grain.MONTH and k[1] == date(2026, 11, 1)}
+    full = {k: v for k, v in rebuilt.items() if rollups.ANY not in k[2:]}  # unit × area × category rows
+    month = {k: v for k, v in full.items() if k[0] == Grain.MONTH and k[1] == date(2026, 11, 1)}
     dept_cells = [v for k, v in month.items() if k[2] == city.dept.pk]
     assert sum(v.get("rated", 0) for v in dept_cells) == 1
     assert sum(v.get("reopened", 0) for v in dept_cells) == 1
     assert sum(v.get("returned", 0) for v in dept_cells) == 1  # b, returned by dept
     assert sum(v.get("received", 0) for v in month.values()) == 3  # a, b, c (spam is invalid)
-    october = {k: v for k, v in rebuilt.items() if k[0] == Grain.DAY and k[1] == date(2026, 10, 30)}
+    october = {k: v for k, v in full.items() if k[0] == Grain.DAY and k[1] == date(2026, 10, 30)}
     assert sum(v.get("located", 0) for v in october.values()) == 1
+    # each coarser level sums the full rows: per unit, per area, per category
+    for level in ("unit", "area", "category"):
+        per_level = rollups.sums(
+            date(2026, 10, 1), date(2026, 12, 1), level=level, counters=("received", "rated")
+        )
+        assert per_level == rollups.sums(
+            date(2026, 10, 1), date(2026, 12, 1), level="full", counters=("received", "rated")
+        )
 
 
 def _handler_of(city, case):
