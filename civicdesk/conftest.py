@@ -104,3 +104,32 @@ def submit(city):
         return intake.submit(data, actor=actor or city.operator, route=route)
 
     return _submit
+
+
+def at_once(function, workers=3):
+    """Runs `function()` in `workers` threads started together (each with its own database connection);
+    returns their results, or raises the first exception one of them raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(workers)
+    results, failures = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as exc:  # noqa: BLE001 - raised below, in the test's thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results

@@ -1,15 +1,14 @@
 """The SLA sweep warns once per case, whatever the number of runs or workers."""
 
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connections
 
 from civicdesk.cases import actions, clock
 from civicdesk.cases.models import Case, CaseEvent, SlaStatus
 from civicdesk.cases.sweep import sweep
+from civicdesk.conftest import at_once
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 16, 9, tzinfo=TZ)
@@ -90,24 +89,7 @@ def test_three_workers_at_once_warn_each_case_once(city, submit):
     """Three real connections sweep the same overdue cases at the same moment."""
     for _ in range(12):
         received_on(submit, MONDAY - timedelta(days=30))
-    barrier = threading.Barrier(3)
-    results, failures = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(sweep(now=MONDAY, batch=5))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    results = at_once(lambda: sweep(now=MONDAY, batch=5))
     assert sum(r.overdue for r in results) == 12
     assert sum(r.contact_overdue for r in results) == 12
     assert warnings("sla_overdue") == 12 and warnings("contact_overdue") == 12

@@ -176,29 +176,11 @@ def test_hotspots_are_mined_once_a_day_and_stored(client, city, submit):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_reaching_the_mining_job_at_once_mine_each_window_once(city, submit):
-    import threading
-
-    from django.db import connection
-
+    from civicdesk.conftest import at_once
     from civicdesk.insight import hotspot_store
     from civicdesk.insight.models import HotspotRun
 
     submit()
-    made, errors = [], []
-
-    def worker():
-        try:
-            made.extend(hotspot_store.mine_scheduled())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    made = [run for runs in at_once(hotspot_store.mine_scheduled) for run in runs]
     assert sorted(run.days for run in made) == [30, 90, 180]
     assert HotspotRun.objects.count() == 3
