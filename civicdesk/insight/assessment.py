@@ -75,21 +75,16 @@ class Period:
         if self.kind == "custom":
             return Period("custom", self.start - (self.end - self.start), self.start)
         months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
-        return Period(self.kind, _add_months(self.start, -months), self.start)
-
-
-def _add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+        return Period(self.kind, rollups.add_months(self.start, -months), self.start)
 
 
 def month(year, number):
-    return Period("month", date(year, number, 1), _add_months(date(year, number, 1), 1))
+    return Period("month", date(year, number, 1), rollups.add_months(date(year, number, 1), 1))
 
 
 def quarter(year, number):
     start = date(year, 3 * (number - 1) + 1, 1)
-    return Period("quarter", start, _add_months(start, 3))
+    return Period("quarter", start, rollups.add_months(start, 3))
 
 
 def year(number):

@@ -34,10 +34,6 @@ class Filters:
     category: Category | None = None  # a first-level category
 
 
-def _subtree_ids(unit):
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
-
-
 def rows(filters, group=None, days_only=False):
     """The rollup rows of the period and filters, at the smallest level that has the grouping dimension
     and the filtered ones (a queryset to group): whole months from month rows and the days at either end
@@ -50,9 +46,9 @@ def rows(filters, group=None, days_only=False):
     dimensions |= {name for name in ("unit", "area", "category") if getattr(filters, name) is not None}
     queryset = CaseRollup.objects.filter(period, **rollups.LEVELS[rollups.level_for(dimensions)])
     if filters.unit is not None:
-        queryset = queryset.filter(unit_id__in=_subtree_ids(filters.unit))
+        queryset = queryset.filter(unit_id__in=filters.unit.subtree().values("id"))
     if filters.area is not None:
-        queryset = queryset.filter(area_id__in=_subtree_ids(filters.area))
+        queryset = queryset.filter(area_id__in=filters.area.subtree().values("id"))
     if filters.category is not None:
         queryset = queryset.filter(category_id=filters.category.pk)
     return queryset
