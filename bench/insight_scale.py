@@ -14,6 +14,8 @@ For each database (SQLite, PostgreSQL) and each size, in a fresh database, it:
 
     .venv/bin/python bench/insight_scale.py [--sizes 1000000,10000000] [--db both|sqlite|postgres]
 
+BENCH_KEEP=1 keeps the database afterwards (its URL is printed); BENCH_PROFILE=1 profiles the rebuild.
+
 Prints every figure; nothing is asserted except that the rollup's month total equals a count of the ledger."""
 
 import argparse
@@ -85,12 +87,15 @@ def run(name, size, args):
         command = [sys.executable, __file__, "--child", "--size", str(size), "--data", args.data]
         return subprocess.run(command, env=env, cwd=ROOT).returncode == 0
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if name == "postgres":
-            import psycopg
+        if os.environ.get("BENCH_KEEP"):  # to look at the data afterwards (EXPLAIN a query)
+            say(f"kept: DATABASE_URL={url} DATA_DIR={data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            if name == "postgres":
+                import psycopg
 
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 # --- child: one database, one size -------------------------------------------------------------------

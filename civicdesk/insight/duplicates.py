@@ -9,6 +9,8 @@ the merge action."""
 
 from datetime import timedelta
 
+from django.db import connection
+
 from civicdesk.cases.models import OPEN_STATES, Case, CaseState
 
 from . import similarity as sim
@@ -28,11 +30,7 @@ def check(title, description, citizen=None, area=None, now=None, exclude=None):
     keys = sim.band_keys(grams)
     # Candidate ids first, each from its own index (an OR of two IN-subqueries would make PostgreSQL
     # scan the whole ledger): the newest cases sharing a band key, and the caller's own live cases.
-    candidates = list(
-        TextBand.objects.filter(key__in=keys, received_at__gte=since)
-        .order_by("-received_at")
-        .values_list("case_id", flat=True)[:CANDIDATES]
-    )
+    candidates = _newest_sharing_a_key(keys, since)
     caller_cases = 0
     if citizen is not None and citizen.pk:
         mine = Case.objects.filter(citizen=citizen, received_at__gte=since)
@@ -62,6 +60,32 @@ def check(title, description, citizen=None, area=None, now=None, exclude=None):
     if result["caller_cases"] >= REPEAT_CALLER:
         result["repeat_caller"] = True
     return result
+
+
+def _newest_sharing_a_key(keys, since):
+    """Ids of the CANDIDATES newest cases since `since` with one of the band keys, newest first.
+
+    One LIMITed index range per key, then the newest cases of those: `key IN (…) ORDER BY received_at
+    DESC LIMIT n` would read every row of every key first, and a text repeated by thousands of callers (a
+    flood) made PostgreSQL's lookups slow. Each of the newest n cases overall is among the newest n of
+    each of its keys, so the union holds them all; grouping by case makes them n cases, not n rows."""
+    if not keys:
+        return []
+    table = connection.ops.quote_name(TextBand._meta.db_table)
+    key = connection.ops.quote_name("key")
+    one_key = (
+        f"SELECT * FROM (SELECT case_id, received_at FROM {table} WHERE {key} = %s AND received_at >= %s"
+        f" ORDER BY received_at DESC LIMIT {CANDIDATES}) AS band_{{n}}"
+    )
+    union = " UNION ALL ".join(one_key.format(n=n) for n in range(len(keys)))
+    since = connection.ops.adapt_datetimefield_value(since)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_id FROM ({union}) AS bands GROUP BY case_id"
+            f" ORDER BY MAX(received_at) DESC, case_id DESC LIMIT {CANDIDATES}",
+            [value for k in keys for value in (k, since)],
+        )
+        return [case_id for (case_id,) in cursor.fetchall()]
 
 
 def index(case):

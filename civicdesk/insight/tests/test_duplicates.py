@@ -1,9 +1,15 @@
 """Duplicates at intake: a repeat is found, another problem is not, the same caller lowers the bar, closed
 cases are not offered, repeat callers are flagged; the dispatcher sees it and merges."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from civicdesk.cases import actions
 from civicdesk.cases.models import CaseState
+from civicdesk.insight import duplicates
 from civicdesk.insight import similarity as sim
+from civicdesk.insight.models import TextBand
 
 LAMP = "暮云街道桂花小区3栋门口的路灯已经坏了两个星期，晚上出行很不安全，老人摔倒过，请尽快修复。"
 
@@ -16,6 +22,20 @@ def test_similarity_basics():
     assert len(set(sim.band_keys(a)) & set(sim.band_keys(b))) >= 1  # near repeats share a band
     assert sim.verdict(0.45) == (False, []) and sim.verdict(0.45, same_place=True) == (True, ["same_place"])
     assert sim.verdict(0.35, same_person=True)[0] and not sim.verdict(0.25, same_person=True)[0]
+
+
+def test_candidates_are_the_newest_cases_within_the_window(submit, monkeypatch):
+    cases = [submit(description=LAMP, phone=f"1380000000{n}") for n in range(4)]
+    now = timezone.now()
+    TextBand.objects.filter(case=cases[0]).update(received_at=now - duplicates.WINDOW - timedelta(days=1))
+    for hours, case in enumerate(cases[1:], 1):  # cases[1] is the newest
+        TextBand.objects.filter(case=case).update(received_at=now - timedelta(hours=hours))
+    keys = sim.band_keys(sim.shingles(f"{cases[0].title}{cases[0].description}"))
+    since = now - duplicates.WINDOW
+    assert duplicates._newest_sharing_a_key(keys, since) == [c.pk for c in cases[1:]]
+    monkeypatch.setattr(duplicates, "CANDIDATES", 2)  # two cases, though each shares twelve band rows
+    assert duplicates._newest_sharing_a_key(keys, since) == [cases[1].pk, cases[2].pk]
+    assert duplicates._newest_sharing_a_key([], since) == []
 
 
 def test_a_repeat_by_someone_else_is_found(submit):
