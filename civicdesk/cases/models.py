@@ -223,6 +223,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"]),
             models.Index(fields=["responsible_unit", "state"]),
+            # A caller's recent cases, read at every intake (repeat callers, duplicates): the index answers
+            # without reading the caller's older cases from the table.
+            models.Index(fields=["citizen", "received_at"], name="case_citizen_time"),
         ]
 
     def __str__(self):
