@@ -438,15 +438,16 @@ def rebuild(chunk=20000):
 
 def _every_level(cells):
     """The keys and counter sums of every grain and level's rows, in key order, from the full-level day
-    cells {(day, unit, area, category): [counter values]}: the sums `_by_grain` makes case by case, made
-    once per table with numpy (a rebuild of ten million cases would otherwise add each case into eight
-    rows). Keys are (grain, day ordinal, unit, area, category) with ANY for "all"."""
+    cells {(day, unit, area, category): [counter values]}, which it empties. These are the sums `_by_grain`
+    makes case by case, made once per table with numpy (a rebuild of ten million cases would otherwise add
+    each case into eight rows). Keys are (grain, day ordinal, unit, area, category) with ANY for "all"."""
     import numpy as np
 
     if not cells:
         return np.empty((0, 5), dtype=np.int64), np.empty((0, len(COUNTERS)))
     keys = np.array([(day.toordinal(), *rest) for day, *rest in cells], dtype=np.int64)
     values = np.array(list(cells.values()), dtype=np.float64)
+    cells.clear()  # the arrays hold it all now; the dict took gigabytes at ten million cases
     months = {day: date.fromordinal(day).replace(day=1).toordinal() for day in np.unique(keys[:, 0]).tolist()}
     month_of = np.vectorize(months.__getitem__, otypes=[np.int64])(keys[:, 0])
     tables = []
@@ -461,8 +462,10 @@ def _every_level(cells):
             ordered = level_keys[order]
             starts = np.flatnonzero(np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)])
             tables.append((ordered[starts], np.add.reduceat(values[order], starts, axis=0)))
+    del keys, values
     level_keys = np.concatenate([k for k, _ in tables])
     sums = np.concatenate([v for _, v in tables])
+    del tables
     order = np.lexsort(level_keys.T[::-1])  # key order, as the upsert wants it
     return level_keys[order], sums[order]
 
