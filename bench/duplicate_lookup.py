@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +29,7 @@ def main():
 
     django.setup()
     from django.utils import timezone
-    from insight_scale import DATA, load_texts
+    from insight_scale import DATA, load_texts, lookups
 
     from civicdesk.cases.models import Citizen
     from civicdesk.insight import duplicates
@@ -48,20 +47,7 @@ def main():
     top = Citizen.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     citizens = {c.pk: c for c in Citizen.objects.filter(pk__in=[rng.randint(1, top) for _ in range(2000)])}
     callers = list(citizens.values()) or [None]
-    times, found = [], 0
-    for _ in range(args.requests):
-        title, body = texts[int(len(texts) * rng.random() ** 1.3)]
-        caller = rng.choice(callers)
-        started = time.perf_counter()
-        result = duplicates.check(title, f"{body}（{rng.randint(1, 20)}号）", citizen=caller, now=now)
-        times.append((time.perf_counter() - started) * 1000)
-        found += bool(result["matches"])
-    times.sort()
-    print(
-        f"duplicate lookup, {len(times):,} requests: p50 {times[len(times) // 2]:.1f} ms,"
-        f" p99 {times[int(len(times) * 0.99)]:.1f} ms, max {times[-1]:.1f} ms (target p99 < 20 ms);"
-        f" {found:,} found a duplicate"
-    )
+    lookups(texts, callers, rng, now, args.requests)
 
 
 if __name__ == "__main__":
